@@ -1,0 +1,120 @@
+"""Schakel: case coordination between schools and youth care."""
+
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from flask import Flask, render_template
+
+from app.config import INSTANCE, Config
+from app.extensions import csrf, db, login_manager, migrate
+
+DEV_SECRET = "dev-only-not-secret"
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE))
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    _refuse_unsafe_production(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] != "production":
+        return
+    if app.config["SECRET_KEY"] == DEV_SECRET:
+        raise RuntimeError("SECRET_KEY ontbreekt: zet een geheime sleutel in de omgeving.")
+    if app.config["DEMO_MODE"]:
+        raise RuntimeError("Demomodus is niet toegestaan in productie (SCHAKEL_DEMO=1).")
+
+
+def register_extensions(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        INSTANCE.mkdir(exist_ok=True)
+    from app import all_models  # noqa: F401  (registers every mapper before first use)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om verder te gaan."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                _tune_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
+    """WAL, a busy timeout and enforced foreign keys; SQLAlchemy owns BEGIN so SAVEPOINTs work."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.cases.views import bp as cases_bp
+    from app.main import bp as main_bp
+    from app.org.views import bp as org_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(org_bp)
+    app.register_blueprint(cases_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template(f"errors/{code}.html", error=error), code
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.errorhandler(code)(render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app import filters
+    from app.auth import permissions
+
+    from app.auth.models import ROLE_LABELS
+    from app.cases import workflow
+    from app.cases.models import SIGNAL_CATEGORY_LABELS
+
+    app.jinja_env.globals.update(permissions.JINJA_GLOBALS)
+    app.jinja_env.globals.update(
+        STATE_LABELS=workflow.STATE_LABELS, TRIGGER_LABELS=workflow.TRIGGER_LABELS,
+        ROLE_LABELS=ROLE_LABELS, SIGNAL_CATEGORY_LABELS=SIGNAL_CATEGORY_LABELS,
+        reason_label=workflow.reason_label,
+        closure_label=lambda value: workflow.reason_label("close", value),
+    )
+    app.jinja_env.filters.update(filters.FILTERS)
+
+
+def register_commands(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.cases.cli import cases_cli
+    from app.demo import seed_demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(cases_cli)
+    app.cli.add_command(seed_demo_command)

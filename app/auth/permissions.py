@@ -1,0 +1,129 @@
+"""Every access rule of Schakel, in one module.
+
+Views call these before acting and templates call the same functions (they are Jinja globals), so
+a button is shown exactly when the action is allowed. Out-of-scope objects answer 404, so their
+existence does not leak; in-scope actions the user may not take answer 403.
+Admins and privacy officers never see case content.
+"""
+
+from app.auth.models import Role
+from app.cases.workflow import CaseState
+
+# Triggers that belong to the regional coordinator once a case is escalated.
+COORDINATOR_TRIGGERS = frozenset({"resolve_escalation", "close"})
+# Triggers the case team (school staff of the school, or the regie holder) may fire.
+CASE_TEAM_TRIGGERS = frozenset({
+    "plan_mdo", "agree_arrangement", "start_light_help", "start_evaluation",
+    "continue_arrangement", "back_to_mdo", "close", "escalate",
+})
+
+
+def _memberships(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return user.memberships
+
+
+def has_role(user, role: Role) -> bool:
+    return any(m.role == role for m in _memberships(user))
+
+
+def _school_ids(user, role: Role = Role.school_staff) -> set[int]:
+    return {m.school_id for m in _memberships(user) if m.role == role and m.school_id}
+
+
+def _region_ids(user, role: Role) -> set[int]:
+    return {m.region_id for m in _memberships(user) if m.role == role}
+
+
+def schools_of(user) -> set[int]:
+    """School ids whose caseload this user works (school staff memberships)."""
+    return _school_ids(user)
+
+
+def is_school_staff_of(user, school_id: int) -> bool:
+    return school_id in _school_ids(user)
+
+
+def is_regie_holder(user, case) -> bool:
+    return bool(_memberships(user)) and case.regie_holder_id == user.id
+
+
+def _is_involved_professional(user, case) -> bool:
+    """A referral addressed to the user, or an MDO invitation for them."""
+    if any(r.to_user_id == user.id and r.status.value not in {"declined", "redirected"}
+           for r in case.referrals):
+        return True
+    return any(p.user_id == user.id for m in case.mdo_meetings for p in m.participants)
+
+
+def is_coordinator_of_case(user, case) -> bool:
+    return case.school.region_id in _region_ids(user, Role.coordinator)
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+def can_open_case(user, school_id: int) -> bool:
+    return is_school_staff_of(user, school_id)
+
+
+def can_view_case(user, case) -> bool:
+    if not _memberships(user):
+        return False
+    if is_school_staff_of(user, case.school_id) or is_regie_holder(user, case):
+        return True
+    if (has_role(user, Role.youth_professional) or has_role(user, Role.participant)) and (
+        _is_involved_professional(user, case)
+    ):
+        return True
+    # Coordinators see full detail of escalated cases of their region only.
+    return case.state == CaseState.escalation and is_coordinator_of_case(user, case)
+
+
+def can_edit_case(user, case) -> bool:
+    """Change the signalering itself (description, hulpvraag, categories)."""
+    return case.state != CaseState.closed and (
+        is_school_staff_of(user, case.school_id) or is_regie_holder(user, case)
+    )
+
+
+def can_fire(user, case, trigger: str) -> bool:
+    """May this user press the button for `trigger`? The workflow decides if the step is valid."""
+    if not can_view_case(user, case):
+        return False
+    if case.state == CaseState.escalation:
+        return trigger in COORDINATOR_TRIGGERS and is_coordinator_of_case(user, case)
+    if trigger == "reopen":
+        return is_school_staff_of(user, case.school_id)
+    if trigger in CASE_TEAM_TRIGGERS:
+        return is_school_staff_of(user, case.school_id) or is_regie_holder(user, case)
+    return False
+
+
+# --- administration ------------------------------------------------------------------------
+
+
+def admin_region_ids(user) -> set[int]:
+    return _region_ids(user, Role.admin)
+
+
+def can_administer(user) -> bool:
+    return bool(admin_region_ids(user))
+
+
+def can_manage_region(user, region_id: int) -> bool:
+    return region_id in admin_region_ids(user)
+
+
+def can_see_caseload(user) -> bool:
+    return bool(_school_ids(user))
+
+
+JINJA_GLOBALS = {
+    f.__name__: f
+    for f in (
+        has_role, can_open_case, can_view_case, can_edit_case, can_fire, can_administer,
+        can_manage_region, can_see_caseload, is_regie_holder,
+    )
+}

@@ -1,0 +1,139 @@
+"""Writers for cases: open a signalering, edit it, fire workflow steps. One commit per use case."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.cases import workflow
+from app.cases.models import Case, CaseSignal, CaseTransition, Pupil, SignalCategory
+from app.cases.workflow import CaseState, EscalationReason, TransitionNotAllowed
+from app.escalation.models import Escalation
+from app.extensions import db
+from app.models import utcnow
+
+__all__ = ["CaseConflict", "CaseError", "TransitionNotAllowed", "advance_case", "open_case",
+           "update_signalering"]
+
+
+class CaseError(ValueError):
+    """Input that cannot be saved; the Dutch message is shown to the user."""
+
+
+class CaseConflict(Exception):
+    """Someone else changed the case since this user's form was rendered."""
+
+    def __init__(self, case_id: int):
+        super().__init__("Deze casus is intussen door iemand anders gewijzigd.")
+        self.case_id = case_id
+
+
+@dataclass
+class PupilData:
+    reference: str
+    initials: str
+    birth_year: int
+    group_name: str | None = None
+
+
+@dataclass
+class SignaleringData:
+    signals: list[str]
+    description: str
+    hulpvraag: str | None
+    discussed_with_parents: bool
+
+
+def open_case(actor, school, pupil: PupilData, data: SignaleringData) -> Case:
+    """Open a signalering for a pupil of `school`; one open case per pupil at a time."""
+    pupil_row = _find_or_build_pupil(school, pupil)
+    if pupil_row.id is not None and _has_open_case(pupil_row):
+        raise CaseError(
+            f"Er loopt al een casus voor leerling {pupil_row.reference}. "
+            "Werk die bij in plaats van een nieuwe te openen."
+        )
+    now = utcnow()
+    case = Case(pupil=pupil_row, school_id=school.id, opened_by_id=actor.id, opened_at=now,
+                state=CaseState.signalering, state_since=now, last_activity_at=now)
+    _apply_signalering(case, data)
+    case.history.append(CaseTransition(trigger="open", from_state=None,
+                                       to_state=CaseState.signalering, actor_id=actor.id, at=now))
+    db.session.add(case)
+    db.session.commit()
+    return case
+
+
+def _find_or_build_pupil(school, data: PupilData) -> Pupil:
+    reference = data.reference.strip().upper()
+    pupil = db.session.scalar(
+        sa.select(Pupil).where(Pupil.school_id == school.id, Pupil.reference == reference)
+    )
+    if pupil is None:
+        pupil = Pupil(school_id=school.id, reference=reference,
+                      residence_municipality_id=school.municipality_id)
+        db.session.add(pupil)
+    pupil.initials = data.initials.strip().upper()
+    pupil.birth_year = data.birth_year
+    pupil.group_name = (data.group_name or "").strip() or None
+    return pupil
+
+
+def _has_open_case(pupil: Pupil) -> bool:
+    return db.session.scalar(
+        sa.select(sa.exists().where(Case.pupil_id == pupil.id, Case.state != CaseState.closed))
+    )
+
+
+def _apply_signalering(case: Case, data: SignaleringData) -> None:
+    wanted = {SignalCategory(s) for s in data.signals}
+    case.signals = [s for s in case.signals if s.category in wanted] + [
+        CaseSignal(category=c) for c in sorted(wanted - set(case.signal_categories),
+                                               key=lambda c: c.value)
+    ]
+    case.description = data.description.strip()
+    case.hulpvraag = (data.hulpvraag or "").strip() or None
+    case.discussed_with_parents = data.discussed_with_parents
+
+
+def update_signalering(actor, case: Case, expected_version: int, data: SignaleringData) -> Case:
+    _check_version(case, expected_version)
+    if case.state == CaseState.closed:
+        raise CaseError("Een gesloten casus kan niet meer worden gewijzigd.")
+    _apply_signalering(case, data)
+    case.last_activity_at = utcnow()
+    _commit(case)
+    return case
+
+
+def advance_case(actor, case: Case, trigger: str, expected_version: int, **data) -> Case:
+    """Fire a workflow step: state, history row and side records are committed together.
+
+    Raises CaseConflict when the case changed since `expected_version`, TransitionNotAllowed
+    (with the unmet conditions in Dutch) when the step is not possible now.
+    """
+    _check_version(case, expected_version)
+    workflow.fire(case, trigger, actor_id=actor.id, **data)
+    if trigger == "escalate":
+        case.escalations.append(Escalation(
+            reason=EscalationReason(data["reason"]), rationale=data["note"].strip(),
+            opened_by_id=actor.id, opened_at=case.state_since,
+        ))
+    elif trigger == "resolve_escalation":
+        case.open_escalation.resolved_at = case.state_since
+    _commit(case)
+    return case
+
+
+def _check_version(case: Case, expected_version: int) -> None:
+    if case.version != expected_version:
+        db.session.rollback()
+        raise CaseConflict(case.id)
+
+
+def _commit(case: Case) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        # The UPDATE ... WHERE version = n found no row: a concurrent commit won.
+        db.session.rollback()
+        raise CaseConflict(case.id) from exc
