@@ -1,0 +1,108 @@
+"""Fixtures: one database per run (built by the migrations), each test in a rolled-back transaction.
+
+Set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run on PostgreSQL.
+"""
+
+import os
+import re
+from unittest import mock
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+
+PASSWORD = "correct horse battery staple"
+
+
+class FreshContextClient(FlaskClient):
+    """Every request gets its own app context, so `g` (and Flask-Login's cached user) never
+    leaks from the test's context or between clients (research/security.md §0.5)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+        "DEMO_MODE": False,
+    })
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()  # the migrations build the schema: they are tested on every run
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _db_transaction(app):
+    """Run the test in one outer transaction; app commits become SAVEPOINTs; roll back at the end."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        engines = db.engines
+        with (
+            mock.patch.dict(engines, {None: connection}),
+            mock.patch.dict(db.session.session_factory.kw,
+                            {"join_transaction_mode": "create_savepoint"}),
+        ):
+            db.session.remove()
+            yield
+            db.session.remove()
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def session():
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(app):
+    """login(user) -> a test client logged in as `user` through the real login form."""
+
+    def _login(user, client=None):
+        client = client or app.test_client()
+        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, "login failed"
+        return client
+
+    return _login
+
+
+def text_of(response) -> str:
+    """The visible text of an HTML response, whitespace collapsed (for readable assertions)."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
