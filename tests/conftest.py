@@ -51,7 +51,9 @@ def app(tmp_path_factory):
                 conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()  # the migrations build the schema: they are tested on every run
         db.engine.dispose()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
