@@ -1,0 +1,1 @@
+"""In-app inbox and the transactional e-mail outbox."""
