@@ -1,0 +1,68 @@
+# Schakel — the two front-door commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := FLASK_APP=wsgi.py $(BIN)/flask
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+DEMO := SCHAKEL_DEMO=1
+
+.PHONY: install run test test-sqlite test-pg pg-up lint migrations-check ci diagram clean
+
+# Installs once per change of setup.cfg or constraints.txt (pinned versions, reviewed by hand).
+$(BIN)/.installed: setup.cfg pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(DEMO) $(FLASK) db upgrade
+	$(DEMO) $(FLASK) seed-demo --if-empty
+	@echo
+	@sed -n '/<!-- demo-logins:start -->/,/<!-- demo-logins:end -->/p' README.md | grep -v '<!--'
+	@echo "Schakel draait op http://127.0.0.1:5000 (stoppen: Ctrl+C)"
+	$(DEMO) $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest -q
+
+test-sqlite: install
+	$(BIN)/pytest -q -p no:cacheprovider
+
+# The suite again on PostgreSQL; starts the local server when it is down.
+test-pg: install pg-up
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider
+
+pg-up:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  echo "PostgreSQL is down; starting it"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+lint: install
+	$(BIN)/ruff check app tests migrations/env.py
+
+# The migrations build the schema from nothing and match the models, on both databases.
+migrations-check: install pg-up
+	tmp=$$(mktemp -d); \
+	  DATABASE_URL=sqlite:///$$tmp/check.db $(FLASK) db upgrade && \
+	  DATABASE_URL=sqlite:///$$tmp/check.db $(FLASK) db check && \
+	  DATABASE_URL=sqlite:///$$tmp/check.db $(FLASK) db downgrade base && \
+	  rm -rf $$tmp
+	psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS schakel_migrations' \
+	  -c 'CREATE DATABASE schakel_migrations'
+	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/schakel_migrations $(FLASK) db upgrade
+	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/schakel_migrations $(FLASK) db check
+	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/schakel_migrations $(FLASK) db downgrade base
+	psql -q -h 127.0.0.1 -U postgres -d postgres -c 'DROP DATABASE schakel_migrations'
+
+diagram: install
+	$(FLASK) cases diagram
+
+ci: lint migrations-check test-sqlite test-pg
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
