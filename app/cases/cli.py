@@ -16,6 +16,9 @@ A test fails when this file no longer matches the machine.
 States: {states}.
 
 ```mermaid
+---
+title: Casus-workflow
+---
 {diagram}
 ```
 
@@ -27,13 +30,17 @@ States: {states}.
 
 def render_markdown() -> str:
     graph = GraphMachine(
-        states=workflow.CaseState, transitions=_plain_transitions(), initial=workflow.CaseState.signalering,
-        auto_transitions=False, graph_engine="mermaid", show_conditions=True,
-        title="Casus-workflow",
+        states=workflow.CaseState, transitions=_plain_transitions(),
+        initial=workflow.CaseState.signalering, auto_transitions=False,
+        graph_engine="mermaid", show_conditions=True, title="Casus-workflow",
     )
     diagram = graph.get_graph().draw(None)
-    # Drop styling lines some renderers reject; keep the structure.
-    lines = [ln for ln in diagram.splitlines() if not ln.strip().startswith(("classDef", "class "))]
+    # Drop styling lines (the "active" state is meaningless here) and the title block, which
+    # transitions writes as bare text where Mermaid expects `title:` front matter.
+    lines = [
+        ln for ln in diagram.splitlines()
+        if not ln.strip().startswith(("classDef", "Class ", "class ", "---", "Casus-workflow"))
+    ]
     return HEADER.format(
         states=", ".join(f"`{s.value}` ({workflow.STATE_LABELS[s]})" for s in workflow.CaseState),
         diagram="\n".join(lines).strip(),
