@@ -1,1 +1,1 @@
-"""Audit trail (NEN 7513 style): every view, search, change and refusal of a case. Built in the trust issue."""
+"""Audit trail (NEN 7513 style): every view, search, change and refusal of a case."""

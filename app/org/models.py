@@ -71,7 +71,7 @@ class Region(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     # Days a referral may stay unanswered before it is overdue (DESIGN §4; used by later rules).
     referral_answer_days: so.Mapped[int] = so.mapped_column(default=10)
-    # Years a closed case may still be reopened (retention; the trust issue refines per record type).
+    # Years a closed case may still be reopened (the trust issue refines retention per record).
     reopen_within_years: so.Mapped[int] = so.mapped_column(default=2)
 
     municipalities: so.Mapped[list["Municipality"]] = so.relationship(

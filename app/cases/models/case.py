@@ -39,7 +39,7 @@ SIGNAL_CATEGORY_LABELS = {
 
 
 class Pupil(db.Model):
-    """Pseudonymous by design: a school-local reference, initials and a birth year, no name or BSN."""
+    """Pseudonymous by design: a school-local reference, initials, birth year; no name, no BSN."""
 
     __tablename__ = "pupil"
 

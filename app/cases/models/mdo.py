@@ -1,4 +1,4 @@
-"""The multidisciplinary meeting (MDO): who was invited, who came, how parents and pupil took part."""
+"""The multidisciplinary meeting (MDO): who was invited, who came, how parents and pupil joined."""
 
 import enum
 from datetime import datetime
