@@ -7,6 +7,7 @@ from flask import Flask, has_request_context, render_template, request
 
 from app.config import INSTANCE, Config
 from app.extensions import csrf, db, login_manager, migrate
+from app.security import register_security
 
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value production refuses)
 
@@ -18,6 +19,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.update(config)
     _refuse_unsafe_production(app)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

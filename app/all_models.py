@@ -18,7 +18,8 @@ from app.escalation.models import Escalation
 from app.org.models import Municipality, Organisation, Region, School, SchoolContact
 
 __all__ = [
-    "Arrangement", "AuditChainHead", "AuditEvent", "Case", "CaseSignal", "CaseTransition", "Consent", "Escalation", "Evaluation",
-    "MdoMeeting", "MdoParticipant", "Membership", "Municipality", "Organisation", "Pupil",
-    "Referral", "Region", "School", "SchoolContact", "User",
+    "Arrangement", "AuditChainHead", "AuditEvent", "Case", "CaseSignal", "CaseTransition",
+    "Consent", "Escalation", "Evaluation", "MdoMeeting", "MdoParticipant", "Membership",
+    "Municipality", "Organisation", "Pupil", "Referral", "Region", "School", "SchoolContact",
+    "User",
 ]
