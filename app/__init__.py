@@ -120,10 +120,15 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.audit.cli import audit_cli
     from app.auth.cli import users_cli
     from app.cases.cli import cases_cli
     from app.demo import seed_demo_command
+    from app.privacy.cli import privacy_cli, retention_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(cases_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(privacy_cli)
+    app.cli.add_command(retention_cli)

@@ -73,6 +73,10 @@ class Region(db.Model):
     referral_answer_days: so.Mapped[int] = so.mapped_column(default=10)
     # Years a closed case may still be reopened (the trust issue refines retention per record).
     reopen_within_years: so.Mapped[int] = so.mapped_column(default=2)
+    # Retention after closure: the Jeugdwet keeps youth-care files 20 years after the end of care;
+    # a school-only case (no youth care involved) is kept much shorter.
+    retention_youth_care_years: so.Mapped[int] = so.mapped_column(default=20, server_default="20")
+    retention_school_years: so.Mapped[int] = so.mapped_column(default=2, server_default="2")
 
     municipalities: so.Mapped[list["Municipality"]] = so.relationship(
         back_populates="region", order_by="Municipality.name"

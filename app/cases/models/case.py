@@ -94,6 +94,8 @@ class Case(db.Model):
     regie_since: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     closure_reason: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    # Set when retention removed the free text and identifiers; the structure stays for the monitor.
+    anonymised_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     pupil: so.Mapped[Pupil] = so.relationship(lazy="joined", innerjoin=True)
