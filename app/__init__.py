@@ -122,6 +122,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.audit.cli import audit_cli
     from app.auth.cli import users_cli
+    from app.backup import backup_command, restore_command
     from app.cases.cli import cases_cli
     from app.demo import seed_demo_command
     from app.privacy.cli import privacy_cli, retention_cli
@@ -132,3 +133,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
