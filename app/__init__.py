@@ -94,8 +94,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from app.audit.services import record_refusal_once
+
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if code == 403:
+            record_refusal_once()
         return render_template(f"errors/{code}.html", error=error), code
 
     for code in (400, 403, 404, 405, 413, 500):

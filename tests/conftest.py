@@ -58,7 +58,7 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _db_transaction(app):
-    """Run the test in one outer transaction; app commits become SAVEPOINTs; roll back at the end."""
+    """Run the test in one outer transaction (app commits become SAVEPOINTs), then roll back."""
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()

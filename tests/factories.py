@@ -1,4 +1,4 @@
-"""factory-boy factories for every model; flushed, never committed (the test transaction owns it)."""
+"""factory-boy factories for every model: flushed, never committed (the test owns it)."""
 
 from datetime import date, timedelta
 

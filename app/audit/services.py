@@ -8,7 +8,6 @@ the request fails afterwards.
 import hashlib
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -17,20 +16,12 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 
 from app.audit.models import AuditChainHead, AuditEvent
+from app.auth.permissions import Access
 from app.extensions import db
 from app.models import utcnow
 
 GENESIS = "0" * 64
 CHAIN_LOCK = "audit_chain_locked"
-
-
-@dataclass(frozen=True)
-class Access:
-    """Why a user may act on a case: the rule that allowed it, in which role, for which home."""
-
-    rule: str
-    role: str | None = None
-    organisation: str | None = None
 
 
 def _plain(value):
@@ -106,6 +97,14 @@ def record_access(action: str, case=None, access: Access | None = None, *, outco
                   object_type=object_type, object_id=object_id)
     with _independent_connection() as conn:
         _append(conn, values)
+    if outcome == "denied" and has_request_context():
+        g.denial_logged = True
+
+
+def record_refusal_once() -> None:
+    """For the 403 handler: log a refusal that the view did not log itself."""
+    if not g.get("denial_logged"):
+        record_access("denied", outcome="denied", detail=f"{request.method} {request.endpoint}")
 
 
 def _short(text):
@@ -115,15 +114,14 @@ def _short(text):
 @contextmanager
 def _independent_connection():
     bind = db.engines[None]
-    session = db.session
-    if isinstance(bind, sa.Connection):
-        # The test harness runs everything on one outer connection; a savepoint stands in.
-        with bind.begin_nested():
-            yield bind
-        return
-    if session.in_transaction() and _session_blocks_others(session):
-        # A second connection would wait on our own lock: write with the request instead and
-        # commit at once when nothing else is pending (a refusal happens before any change).
+    session = db.session()
+    # In the test harness everything runs on one outer connection; in production a second
+    # connection would wait on this request's own write lock (SQLite IMMEDIATE, or the chain
+    # head held by a change in this transaction). Then write with the request and commit at
+    # once when nothing else is pending (a refusal or read happens before any change).
+    if isinstance(bind, sa.Connection) or (
+        session.in_transaction() and _session_blocks_others(session)
+    ):
         yield session.connection()
         if not (session.new or session.dirty or session.deleted):
             session.commit()

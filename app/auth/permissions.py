@@ -6,8 +6,20 @@ existence does not leak; in-scope actions the user may not take answer 403.
 Admins and privacy officers never see case content.
 """
 
+from dataclasses import dataclass
+
 from app.auth.models import Role
 from app.cases.workflow import CaseState
+
+
+@dataclass(frozen=True)
+class Access:
+    """Why a user may act on a case: the rule that allowed it, in which role, for which home."""
+
+    rule: str
+    role: str | None = None
+    organisation: str | None = None
+
 
 # Triggers that belong to the regional coordinator once a case is escalated.
 COORDINATOR_TRIGGERS = frozenset({"resolve_escalation", "close"})
@@ -68,17 +80,31 @@ def can_open_case(user, school_id: int) -> bool:
     return is_school_staff_of(user, school_id)
 
 
-def can_view_case(user, case) -> bool:
+def case_access(user, case) -> Access | None:
+    """The rule under which `user` may see `case` (for the access log), or None."""
+    for membership in _memberships(user):
+        if membership.role == Role.school_staff and membership.school_id == case.school_id:
+            return Access("school_staff", membership.role.value, membership.school.name)
     if not _memberships(user):
-        return False
-    if is_school_staff_of(user, case.school_id) or is_regie_holder(user, case):
-        return True
-    if (has_role(user, Role.youth_professional) or has_role(user, Role.participant)) and (
-        _is_involved_professional(user, case)
-    ):
-        return True
+        return None
+    if is_regie_holder(user, case):
+        return _access("regie_holder", user)
+    for role in (Role.youth_professional, Role.participant):
+        if has_role(user, role) and _is_involved_professional(user, case):
+            return _access("case_team", user, role)
     # Coordinators see full detail of escalated cases of their region only.
-    return case.state == CaseState.escalation and is_coordinator_of_case(user, case)
+    if case.state == CaseState.escalation and is_coordinator_of_case(user, case):
+        return _access("coordinator_escalation", user, Role.coordinator)
+    return None
+
+
+def _access(rule: str, user, role: Role | None = None) -> Access:
+    membership = next((m for m in _memberships(user) if role is None or m.role == role), None)
+    return Access(rule, membership.role.value, str(membership.home))
+
+
+def can_view_case(user, case) -> bool:
+    return case_access(user, case) is not None
 
 
 def can_edit_case(user, case) -> bool:

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from app.audit import services as audit
 from app.auth import services
 from app.auth.forms import LoginForm
 
@@ -28,7 +29,11 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
+            audit.record_access("login", user=user)
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        known = services.find_user_by_email(form.email.data)
+        audit.record_access("login_failed", outcome="denied", user=known,
+                            detail=None if known else "onbekend e-mailadres")
         flash("Deze combinatie van e-mailadres en wachtwoord kennen we niet.", "error")
     demo = current_app.config["DEMO_MODE"]
     return render_template("auth/login.html", form=form, demo=demo), (
@@ -39,6 +44,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
+        audit.record_access("logout")
         services.end_all_sessions(current_user._get_current_object())
     logout_user()
     flash("U bent uitgelogd.", "info")

@@ -30,8 +30,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _signal_choices():
-    return [(c.value, label) for c, label in SIGNAL_CATEGORY_LABELS.items()]
+def _signal_choices() -> dict[str, str]:
+    # value -> label shorthand: WTForms 3.3 deprecates tuple choices at field construction.
+    return {c.value: label for c, label in SIGNAL_CATEGORY_LABELS.items()}
 
 
 class SignaleringFields(FlaskForm):

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort
 
+from app.audit import services as audit
 from app.auth import permissions
 from app.cases.models import Case, CaseTransition, Pupil
 from app.cases.workflow import CaseState
@@ -34,9 +35,13 @@ def caseload_page(user, page: int, per_page: int, **filters):
 
 
 def case_or_404(case_id: int, user) -> Case:
-    """The case if this user may see it; 404 otherwise, so its existence does not leak."""
+    """The case if this user may see it; 404 otherwise, so its existence does not leak.
+    A refusal of an existing case is logged."""
     case = db.session.get(Case, case_id)
-    if case is None or not permissions.can_view_case(user, case):
+    if case is None:
+        abort(404)
+    if not permissions.can_view_case(user, case):
+        audit.record_access("denied", case, outcome="denied", detail="casus niet in bereik")
         abort(404)
     return case
 

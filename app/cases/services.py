@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.audit import services as audit
+from app.auth import permissions
 from app.cases import workflow
 from app.cases.models import Case, CaseSignal, CaseTransition, Pupil, SignalCategory
 from app.cases.workflow import CaseState, EscalationReason, TransitionNotAllowed
@@ -59,6 +61,10 @@ def open_case(actor, school, pupil: PupilData, data: SignaleringData) -> Case:
     case.history.append(CaseTransition(trigger="open", from_state=None,
                                        to_state=CaseState.signalering, actor_id=actor.id, at=now))
     db.session.add(case)
+    db.session.flush()
+    audit.record_change("create", case, permissions.case_access(actor, case), user=actor,
+                        fields=("pupil", "signals", "description", "hulpvraag",
+                                "discussed_with_parents"))
     db.session.commit()
     return case
 
@@ -84,23 +90,34 @@ def _has_open_case(pupil: Pupil) -> bool:
     )
 
 
-def _apply_signalering(case: Case, data: SignaleringData) -> None:
+def _apply_signalering(case: Case, data: SignaleringData) -> list[str]:
+    """Set the signalering fields; returns the names of the fields that changed."""
     wanted = {SignalCategory(s) for s in data.signals}
+    changed = ["signals"] if wanted != set(case.signal_categories) else []
     case.signals = [s for s in case.signals if s.category in wanted] + [
         CaseSignal(category=c) for c in sorted(wanted - set(case.signal_categories),
                                                key=lambda c: c.value)
     ]
-    case.description = data.description.strip()
-    case.hulpvraag = (data.hulpvraag or "").strip() or None
-    case.discussed_with_parents = data.discussed_with_parents
+    values = {
+        "description": data.description.strip(),
+        "hulpvraag": (data.hulpvraag or "").strip() or None,
+        "discussed_with_parents": data.discussed_with_parents,
+    }
+    for name, value in values.items():
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            changed.append(name)
+    return changed
 
 
 def update_signalering(actor, case: Case, expected_version: int, data: SignaleringData) -> Case:
     _check_version(case, expected_version)
     if case.state == CaseState.closed:
         raise CaseError("Een gesloten casus kan niet meer worden gewijzigd.")
-    _apply_signalering(case, data)
+    changed = _apply_signalering(case, data)
     case.last_activity_at = utcnow()
+    audit.record_change("update", case, permissions.case_access(actor, case), user=actor,
+                        fields=changed)
     _commit(case)
     return case
 
@@ -112,6 +129,7 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
     (with the unmet conditions in Dutch) when the step is not possible now.
     """
     _check_version(case, expected_version)
+    access = permissions.case_access(actor, case)  # before the step: it may change who sees it
     workflow.fire(case, trigger, actor_id=actor.id, **data)
     if trigger == "escalate":
         case.escalations.append(Escalation(
@@ -120,6 +138,7 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
         ))
     elif trigger == "resolve_escalation":
         case.open_escalation.resolved_at = case.state_since
+    audit.record_change(f"transition:{trigger}", case, access, user=actor, fields=("state",))
     _commit(case)
     return case
 

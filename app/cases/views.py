@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from app.audit import services as audit
 from app.auth import permissions
 from app.cases import queries, services, workflow
 from app.cases.forms import EditSignaleringForm, SignaleringForm, transition_form
@@ -40,10 +41,16 @@ def caseload():
     state = request.args.get("state") or None
     if state is not None and state not in CaseState.__members__:
         abort(400)
+    reference = session.get(SEARCH_KEY)
     page = queries.caseload_page(
         _user(), page=request.args.get("page", 1, type=int),
         per_page=current_app.config["CASELOAD_PAGE_SIZE"],
-        state=CaseState(state) if state else None, reference=session.get(SEARCH_KEY),
+        state=CaseState(state) if state else None, reference=reference,
+    )
+    audit.record_access(
+        "search" if reference else "list", object_type="caseload",
+        detail=f"fase={state or 'alle'} pagina={page.page} treffers={page.total}"
+        + (f" referentie={reference}*" if reference else ""),
     )
     return render_template("cases/caseload.html", page=page, state=state,
                            reference=session.get(SEARCH_KEY), states=list(CaseState))
@@ -103,6 +110,7 @@ def _signalering_data(form) -> services.SignaleringData:
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     case = queries.case_or_404(case_id, _user())
+    audit.record_access("read", case, permissions.case_access(current_user, case))
     return _render_detail(case)
 
 
@@ -138,7 +146,7 @@ def fire(case_id: int, trigger: str):
     if trigger not in workflow.TRIGGER_LABELS:
         abort(404)
     if not permissions.can_fire(current_user, case, trigger):
-        abort(403)
+        _deny(case, f"transition:{trigger}")
     form = transition_form(trigger, formdata=request.form)
     if not form.validate():
         return _render_detail(case, {trigger: form}, {trigger: _form_errors(form)}, 422)
@@ -155,6 +163,12 @@ def fire(case_id: int, trigger: str):
     flash(f"{workflow.TRIGGER_LABELS[trigger]}: gelukt. De casus staat nu in "
           f"'{workflow.STATE_LABELS[case.state]}'.", "success")
     return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def _deny(case, action: str):
+    audit.record_access("denied", case, permissions.case_access(current_user, case),
+                        outcome="denied", detail=action)
+    abort(403)
 
 
 def _version(raw) -> int:
@@ -180,9 +194,10 @@ def _conflict(case_id: int, form):
 def edit(case_id: int):
     case = queries.case_or_404(case_id, _user())
     if not permissions.can_edit_case(current_user, case):
-        abort(403)
+        _deny(case, "update")
     form = EditSignaleringForm(obj=None if request.method == "POST" else case)
     if request.method == "GET":
+        audit.record_access("read", case, permissions.case_access(current_user, case))
         form.signals.data = [c.value for c in case.signal_categories]
         form.version.data = case.version
     if form.validate_on_submit():
