@@ -82,6 +82,7 @@ def _is_read_request() -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
     from app.main import bp as main_bp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(audit_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -15,4 +15,6 @@ def home():
         return redirect(url_for("cases.caseload"))
     if permissions.can_administer(current_user):
         return redirect(url_for("org.index"))
+    if permissions.is_privacy_officer(current_user):
+        return redirect(url_for("audit.index"))
     return render_template("home.html")

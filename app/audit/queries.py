@@ -69,3 +69,12 @@ def case_access_log(case_id: int, page: int, per_page: int = 50):
         .order_by(AuditEvent.seq.desc()),
         page=page, per_page=per_page, max_per_page=per_page, error_out=False,
     )
+
+
+def user_names(user_ids: set[int | None]) -> dict[int, str]:
+    from app.auth.models import User
+
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())

@@ -127,6 +127,18 @@ def can_fire(user, case, trigger: str) -> bool:
     return False
 
 
+# --- access log ------------------------------------------------------------------------------
+
+
+def can_read_audit_log(user, case) -> bool:
+    """The privacy officer of the case's region reads who saw the file; never the content."""
+    return case.school.region_id in _region_ids(user, Role.privacy_officer)
+
+
+def is_privacy_officer(user) -> bool:
+    return has_role(user, Role.privacy_officer)
+
+
 # --- administration ------------------------------------------------------------------------
 
 
@@ -142,6 +154,22 @@ def can_manage_region(user, region_id: int) -> bool:
     return region_id in admin_region_ids(user)
 
 
+def can_manage(user, obj) -> bool:
+    """A region-scoped object (municipality, school, organisation, membership) of an admin."""
+    return can_manage_region(user, obj.region_id)
+
+
+def can_manage_user(user, other) -> bool:
+    """Admins manage the accounts that hold at least one membership in their region(s)."""
+    regions = admin_region_ids(user)
+    return any(m.region_id in regions for m in other.memberships)
+
+
+def can_set_user_active(user, other) -> bool:
+    """(De)activate an account: never one's own, so an admin cannot lock themselves out."""
+    return other.id != user.id and can_manage_user(user, other)
+
+
 def can_see_caseload(user) -> bool:
     return bool(_school_ids(user))
 
@@ -150,6 +178,7 @@ JINJA_GLOBALS = {
     f.__name__: f
     for f in (
         has_role, can_open_case, can_view_case, can_edit_case, can_fire, can_administer,
-        can_manage_region, can_see_caseload, is_regie_holder,
+        can_manage_region, can_see_caseload, is_regie_holder, is_privacy_officer,
+        can_manage, can_manage_user, can_set_user_active,
     )
 }
