@@ -36,9 +36,8 @@ def login():
                             detail=None if known else "onbekend e-mailadres")
         flash("Deze combinatie van e-mailadres en wachtwoord kennen we niet.", "error")
     demo = current_app.config["DEMO_MODE"]
-    return render_template("auth/login.html", form=form, demo=demo), (
-        200 if request.method == "GET" or form.errors or not form.is_submitted() else 401
-    )
+    status = 200 if not form.is_submitted() else 422 if form.errors else 401
+    return render_template("auth/login.html", form=form, demo=demo), status
 
 
 @bp.post("/logout")
