@@ -7,7 +7,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO := SCHAKEL_DEMO=1
 
-.PHONY: install run test test-sqlite test-pg pg-up lint migrations-check ci diagram clean
+.PHONY: install run test test-sqlite test-pg pg-up lint bandit sbom migrations-check ci diagram clean
 
 # Installs once per change of setup.cfg or constraints.txt (pinned versions, reviewed by hand).
 $(BIN)/.installed: setup.cfg pyproject.toml constraints.txt
@@ -45,6 +45,15 @@ pg-up:
 lint: install
 	$(BIN)/ruff check app tests migrations/env.py
 
+# Static security analysis of the application code (ASVS 14.2, 10.x).
+bandit: install
+	$(BIN)/bandit -q -r app
+
+# Software bill of materials of the pinned dependencies (ASVS 14.2.5).
+sbom: install
+	$(BIN)/cyclonedx-py requirements constraints.txt --of JSON --output-reproducible \
+	  -o docs/sbom.cdx.json
+
 # The migrations build the schema from nothing and match the models, on both databases.
 migrations-check: install pg-up
 	tmp=$$(mktemp -d); \
@@ -62,7 +71,7 @@ migrations-check: install pg-up
 diagram: install
 	$(FLASK) cases diagram
 
-ci: lint migrations-check test-sqlite test-pg
+ci: lint bandit migrations-check test-sqlite test-pg
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

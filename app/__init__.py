@@ -9,7 +9,8 @@ from app.config import INSTANCE, Config
 from app.extensions import csrf, db, login_manager, migrate
 from app.security import register_security
 
-DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (the known value production refuses)
+# The known development value, which production refuses to start with.
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105  # nosec B105
 
 
 def create_app(config: Mapping | None = None) -> Flask:

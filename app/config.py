@@ -25,7 +25,8 @@ class Config:
     DEMO_MODE = os.environ.get("SCHAKEL_DEMO", "0") == "1"
     ENV_NAME = os.environ.get("SCHAKEL_ENV", "development")
     SQLITE_BUSY_TIMEOUT_MS = 5000
-    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a secret)
+    # A hashing method name, not a secret.
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  # nosec B105
     CASELOAD_PAGE_SIZE = 50
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
