@@ -114,10 +114,11 @@ def update_signalering(actor, case: Case, expected_version: int, data: Signaleri
     _check_version(case, expected_version)
     if case.state == CaseState.closed:
         raise CaseError("Een gesloten casus kan niet meer worden gewijzigd.")
-    changed = _apply_signalering(case, data)
-    case.last_activity_at = utcnow()
-    audit.record_change("update", case, permissions.case_access(actor, case), user=actor,
-                        fields=changed)
+    with db.session.no_autoflush:
+        changed = _apply_signalering(case, data)
+        case.last_activity_at = utcnow()
+        audit.record_change("update", case, permissions.case_access(actor, case), user=actor,
+                            fields=changed)
     _commit(case)
     return case
 
@@ -130,23 +131,37 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
     """
     _check_version(case, expected_version)
     access = permissions.case_access(actor, case)  # before the step: it may change who sees it
-    workflow.fire(case, trigger, actor_id=actor.id, **data)
-    if trigger == "escalate":
-        case.escalations.append(Escalation(
-            reason=EscalationReason(data["reason"]), rationale=data["note"].strip(),
-            opened_by_id=actor.id, opened_at=case.state_since,
-        ))
-    elif trigger == "resolve_escalation":
-        case.open_escalation.resolved_at = case.state_since
-    audit.record_change(f"transition:{trigger}", case, access, user=actor, fields=("state",))
+    # One flush at commit: one UPDATE of the case, one version step.
+    with db.session.no_autoflush:
+        workflow.fire(case, trigger, actor_id=actor.id, **data)
+        if trigger == "escalate":
+            case.escalations.append(Escalation(
+                reason=EscalationReason(data["reason"]), rationale=data["note"].strip(),
+                opened_by_id=actor.id, opened_at=case.state_since,
+            ))
+        elif trigger == "resolve_escalation":
+            case.open_escalation.resolved_at = case.state_since
+        audit.record_change(f"transition:{trigger}", case, access, user=actor,
+                            fields=("state",))
     _commit(case)
     return case
 
 
 def _check_version(case: Case, expected_version: int) -> None:
-    if case.version != expected_version:
+    """Lock the case row and compare versions before changing anything.
+
+    On PostgreSQL the FOR UPDATE makes a concurrent writer wait here and then see the new
+    version; SQLite writers are serialised by BEGIN IMMEDIATE. The version column stays as
+    the backstop at flush time (StaleDataError).
+    """
+    current = db.session.scalar(
+        sa.select(Case.version).where(Case.id == case.id).with_for_update()
+    )
+    if current != expected_version:
         db.session.rollback()
         raise CaseConflict(case.id)
+    if case.version != current:
+        db.session.refresh(case)
 
 
 def _commit(case: Case) -> None:
