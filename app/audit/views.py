@@ -37,7 +37,7 @@ def index():
         if not cases:
             flash("Geen dossier gevonden met deze school en leerlingreferentie in uw regio.",
                   "error")
-        return render_template("audit/index.html", cases=cases), 200 if cases else 404
+        return render_template("audit/index.html", cases=cases)
     return render_template("audit/index.html", cases=None)
 
 
