@@ -7,7 +7,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO := SCHAKEL_DEMO=1
 
-.PHONY: install run test test-sqlite test-pg pg-up lint bandit sbom migrations-check ci diagram clean
+.PHONY: install run test test-sqlite test-pg test-browser chromium pg-up lint bandit sbom migrations-check ci diagram clean
 
 # Installs once per change of setup.cfg or constraints.txt (pinned versions, reviewed by hand).
 $(BIN)/.installed: setup.cfg pyproject.toml constraints.txt
@@ -35,6 +35,16 @@ test-sqlite: install
 # The suite again on PostgreSQL; starts the local server when it is down.
 test-pg: install pg-up
 	TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider
+
+# Real-browser tests: Playwright drives Debian's Chromium (browsers cannot be downloaded here).
+test-browser: install chromium
+	$(BIN)/pytest -q -p no:cacheprovider -m browser tests/browser
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium >/dev/null; }
 
 pg-up:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
@@ -71,7 +81,7 @@ migrations-check: install pg-up
 diagram: install
 	$(FLASK) cases diagram
 
-ci: lint bandit migrations-check test-sqlite test-pg
+ci: lint bandit migrations-check test-sqlite test-pg test-browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
