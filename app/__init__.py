@@ -132,10 +132,12 @@ def register_commands(app: Flask) -> None:
     from app.backup import backup_command, restore_command
     from app.cases.cli import cases_cli
     from app.demo import seed_demo_command
+    from app.org.cli import org_cli
     from app.privacy.cli import privacy_cli, retention_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(cases_cli)
+    app.cli.add_command(org_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(audit_cli)
     app.cli.add_command(privacy_cli)

@@ -102,5 +102,6 @@ def test_caseload_search_never_breaks(ib_client, reference):
     _, client = ib_client
     response = client.post("/cases/search", data={"reference": reference})
     assert response.status_code == 302
-    assert reference.strip()[:32] not in (response.location or "") or not reference.strip()
+    # the search term never travels in the URL: only an optional state filter does
+    assert "?" not in response.location or response.location.endswith("?")
     _assert_safe(client.get("/cases/"))
