@@ -48,12 +48,17 @@ class SignaleringData:
 
 def open_case(actor, school, pupil: PupilData, data: SignaleringData) -> Case:
     """Open a signalering for a pupil of `school`; one open case per pupil at a time."""
-    pupil_row = _find_or_build_pupil(school, pupil)
-    if pupil_row.id is not None and _has_open_case(pupil_row):
+    reference = pupil.reference.strip().upper()
+    pupil_row = db.session.scalar(
+        sa.select(Pupil).where(Pupil.school_id == school.id, Pupil.reference == reference)
+    )
+    # Refuse before touching the pupil row: a refused signalering changes nothing.
+    if pupil_row is not None and _has_open_case(pupil_row):
         raise CaseError(
             f"Er loopt al een casus voor leerling {pupil_row.reference}. "
             "Werk die bij in plaats van een nieuwe te openen."
         )
+    pupil_row = _fill_pupil(pupil_row or _new_pupil(school, reference), pupil)
     now = utcnow()
     case = Case(pupil=pupil_row, school_id=school.id, opened_by_id=actor.id, opened_at=now,
                 state=CaseState.signalering, state_since=now, last_activity_at=now)
@@ -69,15 +74,13 @@ def open_case(actor, school, pupil: PupilData, data: SignaleringData) -> Case:
     return case
 
 
-def _find_or_build_pupil(school, data: PupilData) -> Pupil:
-    reference = data.reference.strip().upper()
-    pupil = db.session.scalar(
-        sa.select(Pupil).where(Pupil.school_id == school.id, Pupil.reference == reference)
-    )
-    if pupil is None:
-        pupil = Pupil(school_id=school.id, reference=reference,
-                      residence_municipality_id=school.municipality_id)
-        db.session.add(pupil)
+def _new_pupil(school, reference: str) -> Pupil:
+    # Added to the session with its case (cascade), once it is filled in.
+    return Pupil(school_id=school.id, reference=reference,
+                 residence_municipality_id=school.municipality_id)
+
+
+def _fill_pupil(pupil: Pupil, data: PupilData) -> Pupil:
     pupil.initials = data.initials.strip().upper()
     pupil.birth_year = data.birth_year
     pupil.group_name = (data.group_name or "").strip() or None
@@ -130,17 +133,30 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
     (with the unmet conditions in Dutch) when the step is not possible now.
     """
     _check_version(case, expected_version)
+    if trigger == "reopen" and _has_open_case(case.pupil):
+        # The rule of open_case: one open case per pupil, also when an old one comes back.
+        raise TransitionNotAllowed(
+            f"Er loopt al een andere casus voor leerling {case.pupil.reference}. "
+            "Werk die bij in plaats van deze te heropenen."
+        )
     access = permissions.case_access(actor, case)  # before the step: it may change who sees it
     # One flush at commit: one UPDATE of the case, one version step.
     with db.session.no_autoflush:
+        evaluation = case.current_evaluation  # read before the step moves state_since
+        next_due = evaluation.next_evaluation_due if evaluation else None
         workflow.fire(case, trigger, actor_id=actor.id, **data)
         if trigger == "escalate":
             case.escalations.append(Escalation(
                 reason=EscalationReason(data["reason"]), rationale=data["note"].strip(),
                 opened_by_id=actor.id, opened_at=case.state_since,
             ))
-        elif trigger == "resolve_escalation":
+        elif trigger in ("resolve_escalation", "close") and case.open_escalation is not None:
+            # Closing from the escalation state ends the escalation too, or it would stay in
+            # the coordinator's queue for good.
             case.open_escalation.resolved_at = case.state_since
+        elif trigger == "continue_arrangement":
+            # The evaluation set the next date; the arrangement carries it to the next round.
+            case.current_arrangement.evaluation_due = next_due
         audit.record_change(f"transition:{trigger}", case, access, user=actor,
                             fields=("state",))
     _commit(case)
