@@ -1,0 +1,48 @@
+"""Security headers on every response; no caching of pages that may hold case data."""
+
+import pytest
+
+from app.auth.models import Role
+from app.security import HEADERS
+from tests.factories import CaseFactory, SchoolFactory, user_with_role
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/does-not-exist"])
+def test_headers_on_public_pages(client, path):
+    response = client.get(path)
+    for name, value in HEADERS.items():
+        assert response.headers[name] == value
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Server" not in response.headers
+    assert len(response.headers["X-Request-ID"]) == 16
+
+
+def test_case_page_is_never_cached(login):
+    school = SchoolFactory()
+    case = CaseFactory(school=school, pupil__school=school)
+    response = login(user_with_role(Role.school_staff, school)).get(f"/cases/{case.id}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"
+
+
+def test_static_files_may_be_cached(client):
+    with client.get("/static/css/app.css") as response:
+        assert response.status_code == 200
+        assert response.headers.get("Cache-Control") != "no-store"
+
+
+def test_hsts_only_over_tls(client):
+    assert "Strict-Transport-Security" not in client.get("/auth/login").headers
+    secure = client.get("/auth/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_no_page_loads_anything_from_outside(client):
+    html = client.get("/auth/login").get_data(as_text=True)
+    assert "<script" not in html
+    assert "http://" not in html and "https://" not in html
