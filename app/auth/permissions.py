@@ -61,11 +61,13 @@ def is_regie_holder(user, case) -> bool:
     return bool(_memberships(user)) and case.regie_holder_id == user.id
 
 
-def _is_involved_professional(user, case) -> bool:
-    """A referral addressed to the user, or an MDO invitation for them."""
-    if any(r.to_user_id == user.id and r.status.value not in {"declined", "redirected"}
-           for r in case.referrals):
-        return True
+def _has_live_referral(user, case) -> bool:
+    """A referral addressed to the user that they did not decline or pass on."""
+    return any(r.to_user_id == user.id and r.status.value not in {"declined", "redirected"}
+               for r in case.referrals)
+
+
+def _is_mdo_participant(user, case) -> bool:
     return any(p.user_id == user.id for m in case.mdo_meetings for p in m.participants)
 
 
@@ -89,9 +91,13 @@ def case_access(user, case) -> Access | None:
         return None
     if is_regie_holder(user, case):
         return _access("regie_holder", user)
-    for role in (Role.youth_professional, Role.participant):
-        if has_role(user, role) and _is_involved_professional(user, case):
-            return _access("case_team", user, role)
+    # Youth professionals through a referral or an MDO; participants through an MDO only.
+    if has_role(user, Role.youth_professional) and (
+        _has_live_referral(user, case) or _is_mdo_participant(user, case)
+    ):
+        return _access("case_team", user, Role.youth_professional)
+    if has_role(user, Role.participant) and _is_mdo_participant(user, case):
+        return _access("case_team", user, Role.participant)
     # Coordinators see full detail of escalated cases of their region only.
     if case.state == CaseState.escalation and is_coordinator_of_case(user, case):
         return _access("coordinator_escalation", user, Role.coordinator)

@@ -14,6 +14,10 @@ def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect after login is a phishing tool."""
     if not target:
         return None
+    # Browsers read a backslash as a slash and drop tabs and newlines: `/\\evil.example` and
+    # `/\t/evil.example` are the host-relative `//evil.example`.
+    if "\\" in target or any(ord(c) < 32 or c == "\x7f" for c in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

@@ -11,6 +11,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.cases.models import SIGNAL_CATEGORY_LABELS
@@ -25,6 +26,21 @@ TEXT_MAX = 5000
 REQUIRED = "Dit veld is verplicht."
 
 
+def _at_most(length: int) -> Length:
+    return Length(max=length, message="Gebruik hoogstens %(max)d tekens.")
+
+
+class DutchForm(FlaskForm):
+    """WTForms' own messages ("Not a valid integer value.") in Dutch, from its bundled catalogue."""
+
+    class Meta:
+        locales = ("nl",)
+
+        def get_translations(self, form):
+            # Flask-WTF only translates through Flask-Babel, which Schakel does not use.
+            return DefaultMeta.get_translations(self, form)
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
@@ -35,18 +51,18 @@ def _signal_choices() -> dict[str, str]:
     return {c.value: label for c, label in SIGNAL_CATEGORY_LABELS.items()}
 
 
-class SignaleringFields(FlaskForm):
+class SignaleringFields(DutchForm):
     signals = MultiCheckboxField(
         "Signalen", choices=_signal_choices(),
         validators=[DataRequired("Kies minstens één soort signaal.")],
     )
     description = TextAreaField(
         "Wat ziet u?",
-        validators=[DataRequired("Beschrijf kort wat u ziet."), Length(max=TEXT_MAX)],
+        validators=[DataRequired("Beschrijf kort wat u ziet."), _at_most(TEXT_MAX)],
     )
     hulpvraag = TextAreaField(
         "Hulpvraag",
-        validators=[Optional(), Length(max=TEXT_MAX)],
+        validators=[Optional(), _at_most(TEXT_MAX)],
     )
     discussed_with_parents = BooleanField("De zorg is met de ouders (en de leerling) besproken")
 
@@ -59,7 +75,7 @@ class SignaleringForm(SignaleringFields):
         "Leerlingreferentie",
         validators=[
             DataRequired("Vul de leerlingreferentie van uw school in."),
-            Length(max=32),
+            _at_most(32),
             Regexp(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
                    message="Gebruik alleen letters, cijfers, punt, streepje of schuine streep."),
         ],
@@ -67,7 +83,7 @@ class SignaleringForm(SignaleringFields):
     initials = StringField(
         "Initialen",
         validators=[
-            DataRequired("Vul de initialen in."), Length(max=8),
+            DataRequired("Vul de initialen in."), _at_most(8),
             Regexp(r"^[A-Za-z][A-Za-z. ]*$", message="Alleen letters en punten, bijvoorbeeld J.B."),
         ],
     )
@@ -79,20 +95,20 @@ class SignaleringForm(SignaleringFields):
                         message="Vul een geboortejaar in tussen %(min)s en %(max)s."),
         ],
     )
-    group_name = StringField("Groep of klas", validators=[Optional(), Length(max=32)])
+    group_name = StringField("Groep of klas", validators=[Optional(), _at_most(32)])
 
 
 class EditSignaleringForm(SignaleringFields):
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired(REQUIRED)])
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(DutchForm):
     """Input for one workflow step; the trigger decides which fields are shown and required."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[InputRequired(REQUIRED)])
     reason = SelectField("Reden", choices=[], validate_choice=False, validators=[Optional()])
     dest = SelectField("Terug naar", choices=[], validate_choice=False, validators=[Optional()])
-    note = TextAreaField("Toelichting", validators=[Optional(), Length(max=TEXT_MAX)])
+    note = TextAreaField("Toelichting", validators=[Optional(), _at_most(TEXT_MAX)])
 
 
 # What each trigger asks for: (reason choices, note label, note required, show dest)

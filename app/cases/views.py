@@ -94,9 +94,9 @@ def new():
             )
         except services.CaseError as exc:
             flash(str(exc), "error")
-        else:
-            flash(f"Signalering voor {case.pupil.reference} is vastgelegd.", "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+            return render_template("cases/new.html", form=form), 422
+        flash(f"Signalering voor {case.pupil.reference} is vastgelegd.", "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new.html", form=form), 422 if form.errors else 200
 
 
@@ -208,7 +208,7 @@ def edit(case_id: int):
             return _conflict(case_id, form)
         except services.CaseError as exc:
             flash(str(exc), "error")
-        else:
-            flash("De signalering is bijgewerkt.", "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
+            return render_template("cases/edit.html", case=case, form=form), 422
+        flash("De signalering is bijgewerkt.", "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/edit.html", case=case, form=form), 422 if form.errors else 200

@@ -190,7 +190,10 @@ class Case(db.Model):
             return None
         years = self.school.region.reopen_within_years
         closed = self.closed_at.date()
-        return closed.replace(year=closed.year + years, day=min(closed.day, 28))
+        try:
+            return closed.replace(year=closed.year + years)
+        except ValueError:  # closed on 29 February, no such day in the target year
+            return closed.replace(year=closed.year + years, day=28)
 
     def consented_organisation_ids(self, on: date) -> set[int]:
         return {c.recipient_organisation_id for c in self.consents if c.is_valid_on(on)}
