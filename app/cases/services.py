@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
@@ -66,11 +67,17 @@ def open_case(actor, school, pupil: PupilData, data: SignaleringData) -> Case:
     case.history.append(CaseTransition(trigger="open", from_state=None,
                                        to_state=CaseState.signalering, actor_id=actor.id, at=now))
     db.session.add(case)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        # A concurrent request opened a case (or created the pupil) first.
+        db.session.rollback()
+        raise CaseError(f"Er loopt al een casus voor leerling {reference}. "
+                        "Werk die bij in plaats van een nieuwe te openen.") from exc
     audit.record_change("create", case, permissions.case_access(actor, case), user=actor,
                         fields=("pupil", "signals", "description", "hulpvraag",
                                 "discussed_with_parents"))
-    db.session.commit()
+    _commit(case)
     return case
 
 
@@ -180,6 +187,9 @@ def _check_version(case: Case, expected_version: int) -> None:
         db.session.refresh(case)
 
 
+ONE_OPEN_CASE = "uq_pupil_case_one_open"
+
+
 def _commit(case: Case) -> None:
     try:
         db.session.commit()
@@ -187,3 +197,10 @@ def _commit(case: Case) -> None:
         # The UPDATE ... WHERE version = n found no row: a concurrent commit won.
         db.session.rollback()
         raise CaseConflict(case.id) from exc
+    except IntegrityError as exc:
+        db.session.rollback()
+        if ONE_OPEN_CASE in str(exc.orig) or "pupil_case.pupil_id" in str(exc.orig):
+            # A concurrent request opened (or reopened) a case for this pupil first.
+            raise CaseError("Er loopt al een casus voor deze leerling. "
+                            "Werk die bij in plaats van een nieuwe te openen.") from exc
+        raise

@@ -2,6 +2,9 @@
 
 from datetime import date, timedelta
 
+import pytest
+import sqlalchemy as sa
+
 from app.cases import services, workflow
 from app.cases.workflow import CaseState
 from app.extensions import db
@@ -33,3 +36,14 @@ def test_closing_an_escalated_case_ends_its_escalation():
     services.advance_case(case.opened_by, case, "close", case.version, reason="no_concern")
     assert case.state == CaseState.closed
     assert escalation.resolved_at == case.closed_at
+
+
+def test_database_refuses_a_second_open_case_for_a_pupil():
+    """The guarantee behind the service's check, for two requests at the same moment."""
+    first = CaseFactory()
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        CaseFactory(pupil=first.pupil, school=first.school)
+    # a closed case does not count
+    first.state = CaseState.closed
+    db.session.flush()
+    CaseFactory(pupil=first.pupil, school=first.school)

@@ -133,6 +133,11 @@ class Case(db.Model):
     __table_args__ = (
         sa.Index("ix_pupil_case_school_activity", "school_id", "last_activity_at"),
         sa.Index("ix_pupil_case_school_state", "school_id", "state"),
+        # One open case per pupil, also under concurrent requests (services check it first,
+        # with a Dutch message; this index is the guarantee).
+        sa.Index("uq_pupil_case_one_open", "pupil_id", unique=True,
+                 sqlite_where=sa.text("state <> 'closed'"),
+                 postgresql_where=sa.text("state <> 'closed'")),
     )
 
     @property
