@@ -7,6 +7,7 @@ Admins and privacy officers never see case content.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from app.auth.models import Role
 from app.cases.workflow import CaseState
@@ -21,6 +22,8 @@ class Access:
     organisation: str | None = None
 
 
+# Roles that work a case: the school and the youth professional.
+CASE_TEAM_ROLES = frozenset({Role.school_staff, Role.youth_professional})
 # Triggers that belong to the regional coordinator once a case is escalated.
 COORDINATOR_TRIGGERS = frozenset({"resolve_escalation", "close"})
 # Triggers the case team (school staff of the school, or the regie holder) may fire.
@@ -58,7 +61,11 @@ def is_school_staff_of(user, school_id: int) -> bool:
 
 
 def is_regie_holder(user, case) -> bool:
-    return bool(_memberships(user)) and case.regie_holder_id == user.id
+    """Holding regie gives case-team rights only to case-team roles (never to an admin or a
+    privacy-officer account that was named by mistake)."""
+    return case.regie_holder_id == getattr(user, "id", None) and any(
+        m.role in CASE_TEAM_ROLES for m in _memberships(user)
+    )
 
 
 def _has_live_referral(user, case) -> bool:
@@ -83,30 +90,46 @@ def can_open_case(user, school_id: int) -> bool:
 
 
 def case_access(user, case) -> Access | None:
-    """The rule under which `user` may see `case` (for the access log), or None."""
+    """The rule under which `user` may see `case` (for the access log), or None.
+
+    The school sees its own cases. Professionals outside the school see a case only while a
+    valid consent covers their organisation (or a meldcode justification is recorded): a
+    withdrawn consent takes effect on the next request.
+    """
     for membership in _memberships(user):
         if membership.role == Role.school_staff and membership.school_id == case.school_id:
             return Access("school_staff", membership.role.value, membership.school.name)
-    if not _memberships(user):
-        return None
     if is_regie_holder(user, case):
-        return _access("regie_holder", user)
-    # Youth professionals through a referral or an MDO; participants through an MDO only.
+        return _external_access(user, case, Role.youth_professional, "regie_holder")
     if has_role(user, Role.youth_professional) and (
         _has_live_referral(user, case) or _is_mdo_participant(user, case)
     ):
-        return _access("case_team", user, Role.youth_professional)
+        return _external_access(user, case, Role.youth_professional, "case_team")
     if has_role(user, Role.participant) and _is_mdo_participant(user, case):
-        return _access("case_team", user, Role.participant)
+        return _external_access(user, case, Role.participant, "case_team")
     # Coordinators see full detail of escalated cases of their region only.
     if case.state == CaseState.escalation and is_coordinator_of_case(user, case):
-        return _access("coordinator_escalation", user, Role.coordinator)
+        membership = _membership(user, Role.coordinator)
+        return Access("coordinator_escalation", Role.coordinator.value, str(membership.home))
     return None
 
 
-def _access(rule: str, user, role: Role | None = None) -> Access:
-    membership = next((m for m in _memberships(user) if role is None or m.role == role), None)
-    return Access(rule, membership.role.value, str(membership.home))
+def _external_access(user, case, role: Role, relation: str) -> Access | None:
+    """Access for a professional outside the school: their relation to the case, under a
+    consent record or the meldcode justification (logged as e.g. `case_team+consent:12`)."""
+    for membership in _memberships(user):
+        if membership.role != role:
+            continue
+        consent = case.valid_consent_for(membership.organisation_id, date.today())
+        if consent is not None:
+            return Access(f"{relation}+consent:{consent.id}", role.value, str(membership.home))
+        if (case.meldcode_justification or "").strip():
+            return Access(f"{relation}+meldcode", role.value, str(membership.home))
+    return None
+
+
+def _membership(user, role: Role):
+    return next(m for m in _memberships(user) if m.role == role)
 
 
 def can_view_case(user, case) -> bool:
@@ -115,8 +138,10 @@ def can_view_case(user, case) -> bool:
 
 def can_edit_case(user, case) -> bool:
     """Change the signalering itself (description, hulpvraag, categories)."""
-    return case.state != CaseState.closed and (
-        is_school_staff_of(user, case.school_id) or is_regie_holder(user, case)
+    return (
+        case.state != CaseState.closed
+        and (is_school_staff_of(user, case.school_id) or is_regie_holder(user, case))
+        and can_view_case(user, case)
     )
 
 

@@ -15,6 +15,7 @@ from app.models import utcnow
 from tests.conftest import text_of as _raw_text
 from tests.factories import (
     CaseFactory,
+    ConsentFactory,
     EscalationFactory,
     OrganisationFactory,
     ReferralFactory,
@@ -328,6 +329,7 @@ def test_a_referred_professional_reads_but_gets_no_buttons(school, login):
     coach = user_with_role(Role.youth_professional, OrganisationFactory(region=school.region))
     case = _case(school)
     ReferralFactory(case=case, to_user=coach, to_organisation=coach.memberships[0].organisation)
+    ConsentFactory(case=case, recipient=coach.memberships[0].organisation)
 
     response = login(coach).get(f"/cases/{case.id}")
 
@@ -398,6 +400,7 @@ def test_a_referred_professional_cannot_close_the_case(school, login):
     coach = user_with_role(Role.youth_professional, OrganisationFactory(region=school.region))
     case = _case(school)
     ReferralFactory(case=case, to_user=coach, to_organisation=coach.memberships[0].organisation)
+    ConsentFactory(case=case, recipient=coach.memberships[0].organisation)
 
     response = login(coach).post(f"/cases/{case.id}/transitions/close", data={
         "close-version": "1", "close-reason": "no_concern"})

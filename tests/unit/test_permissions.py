@@ -31,6 +31,7 @@ def user(*roles):
         memberships.append(SimpleNamespace(
             role=role, school_id=school_id, region_id=region_id, home=home,
             school=home if school_id else None,
+            organisation_id=None if school_id else next(_ids),
         ))
     return SimpleNamespace(id=next(_ids), is_authenticated=True, memberships=memberships)
 
@@ -44,14 +45,22 @@ def org_user(role, region=REGION):
 
 
 def case(state=S.signalering, school=SCHOOL, region=REGION, regie_holder=None,
-         referrals=(), mdo_users=()):
+         referrals=(), mdo_users=(), consented=None, meldcode=None):
+    """A case; `consented` is the set of organisation ids with valid consent (None: all)."""
     meeting = SimpleNamespace(participants=[SimpleNamespace(user_id=u.id) for u in mdo_users])
+
+    def valid_consent_for(organisation_id, on):
+        if consented is None or organisation_id in consented:
+            return SimpleNamespace(id=organisation_id)
+        return None
+
     return SimpleNamespace(
         state=state, school_id=school, school=SimpleNamespace(region_id=region),
         regie_holder_id=regie_holder.id if regie_holder else None,
         referrals=[SimpleNamespace(to_user_id=u.id, status=SimpleNamespace(value=status))
                    for u, status in referrals],
         mdo_meetings=[meeting] if mdo_users else [],
+        valid_consent_for=valid_consent_for, meldcode_justification=meldcode,
     )
 
 
@@ -128,7 +137,7 @@ def test_the_regie_holder_works_the_case_like_the_school(state):
     c = case(state, regie_holder=coach)
     assert p.can_view_case(coach, c) and p.can_edit_case(coach, c)
     assert fireable(coach, c) == set(valid_triggers(c))
-    assert p.case_access(coach, c).rule == "regie_holder"
+    assert p.case_access(coach, c).rule.startswith("regie_holder+consent:")
 
 
 def test_the_regie_holder_cannot_reopen_a_closed_case():
@@ -143,7 +152,7 @@ def test_a_referral_to_the_professional_lets_them_read(status):
     coach = org_user(Role.youth_professional)
     c = case(S.signalering, referrals=[(coach, status)])
     assert p.can_view_case(coach, c)
-    assert p.case_access(coach, c).rule == "case_team"
+    assert p.case_access(coach, c).rule.startswith("case_team+consent:")
     assert not p.can_edit_case(coach, c)
     assert fireable(coach, c) == set()
 
@@ -230,3 +239,41 @@ def test_an_anonymous_user_gets_nothing(state):
     assert fireable(nobody, c) == set()
     assert not p.can_see_caseload(nobody) and not p.can_open_case(nobody, SCHOOL)
     assert not p.can_administer(nobody)
+
+
+# --- consent: professionals outside the school ----------------------------------------------------
+
+
+def test_without_consent_for_their_organisation_professionals_see_nothing():
+    coach, lpa = org_user(Role.youth_professional), org_user(Role.participant)
+    c = case(S.mdo, regie_holder=coach, referrals=[(coach, "accepted")],
+             mdo_users=[coach, lpa], consented=set())
+    for someone in (coach, lpa):
+        assert not p.can_view_case(someone, c)
+        assert not p.can_edit_case(someone, c)
+        assert fireable(someone, c) == set()
+
+
+def test_consent_for_another_organisation_does_not_count():
+    coach = org_user(Role.youth_professional)
+    other_org = coach.memberships[0].organisation_id + 1000
+    assert not p.can_view_case(coach, case(S.mdo, regie_holder=coach, consented={other_org}))
+
+
+def test_a_meldcode_justification_stands_in_for_consent():
+    coach = org_user(Role.youth_professional)
+    c = case(S.mdo, referrals=[(coach, "accepted")], consented=set(),
+             meldcode="Vermoeden van huiselijk geweld; overleg met Veilig Thuis.")
+    assert p.case_access(coach, c).rule == "case_team+meldcode"
+
+
+def test_the_school_needs_no_consent_for_its_own_case():
+    assert p.can_view_case(staff(), case(S.mdo, consented=set()))
+
+
+@pytest.mark.parametrize("role", [Role.admin, Role.privacy_officer, Role.coordinator])
+def test_regie_named_on_a_non_case_team_account_gives_no_access(role):
+    someone = org_user(role)
+    c = case(S.arrangement, regie_holder=someone)
+    assert not p.is_regie_holder(someone, c)
+    assert not p.can_view_case(someone, c) and not p.can_edit_case(someone, c)

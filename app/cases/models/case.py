@@ -203,6 +203,12 @@ class Case(db.Model):
     def consented_organisation_ids(self, on: date) -> set[int]:
         return {c.recipient_organisation_id for c in self.consents if c.is_valid_on(on)}
 
+    def valid_consent_for(self, organisation_id: int | None, on: date):
+        """The consent that covers `organisation_id` on `on`, or None."""
+        return next((c for c in self.consents
+                     if c.recipient_organisation_id == organisation_id and c.is_valid_on(on)),
+                    None)
+
 
 class CaseSignal(db.Model):
     __tablename__ = "case_signal"
