@@ -145,9 +145,13 @@ def fire(case_id: int, trigger: str):
     case = queries.case_or_404(case_id, _user())
     if trigger not in workflow.TRIGGER_LABELS:
         abort(404)
+    form = transition_form(trigger, formdata=request.form)
+    if _stale(form.version.data, case):
+        # The case moved on since this page was rendered (perhaps out of this user's hands):
+        # say so, with the current state, rather than a bare refusal.
+        return _conflict(case_id, form)
     if not permissions.can_fire(current_user, case, trigger):
         _deny(case, f"transition:{trigger}")
-    form = transition_form(trigger, formdata=request.form)
     if not form.validate():
         return _render_detail(case, {trigger: form}, {trigger: _form_errors(form)}, 422)
     try:
@@ -169,6 +173,13 @@ def _deny(case, action: str):
     audit.record_access("denied", case, permissions.case_access(current_user, case),
                         outcome="denied", detail=action)
     abort(403)
+
+
+def _stale(raw_version, case) -> bool:
+    try:
+        return int(raw_version) != case.version
+    except (TypeError, ValueError):
+        return False  # a missing or malformed version is a form error, handled below
 
 
 def _version(raw) -> int:

@@ -467,3 +467,18 @@ def test_an_edit_of_a_case_changed_meanwhile_keeps_my_text(school, ib_client):
     assert "Signalen Gedrag Wat ziet u? Mijn nieuwe beschrijving." in text_of(response)
     db.session.expire_all()
     assert db.session.get(Case, case.id).description == "Oud."
+
+
+def test_a_step_on_a_case_escalated_meanwhile_is_a_409_not_a_403(school, ib_client):
+    """The case left the school's hands while the page was open: explain, don't just refuse."""
+    case = _case(school)
+    page_version = case.version
+    case.state = CaseState.escalation
+    db.session.flush()
+
+    response = ib_client.post(f"/cases/{case.id}/transitions/close", data={
+        "close-version": str(page_version), "close-reason": "no_concern"})
+
+    assert response.status_code == 409
+    assert "Deze casus is intussen gewijzigd" in text_of(response)
+    assert "Escalatie" in text_of(response)
