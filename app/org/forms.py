@@ -26,7 +26,13 @@ from wtforms.validators import (
 from app.auth.models import ROLE_LABELS, SCHOOL_ROLES, Role
 from app.auth.services import MIN_PASSWORD_LENGTH
 from app.org.models import ORGANISATION_KIND_LABELS, PARTNER_TYPE_LABELS, SECTOR_LABELS
-from app.org.services import BRIN_PATTERN, REFERRAL_ANSWER_DAYS, REOPEN_WITHIN_YEARS
+from app.org.services import (
+    BRIN_PATTERN,
+    REFERRAL_ANSWER_DAYS,
+    REOPEN_WITHIN_YEARS,
+    RETENTION_SCHOOL_YEARS,
+    RETENTION_YOUTH_CARE_YEARS,
+)
 
 NO_CHOICE = "Kies een van de mogelijkheden uit de lijst."
 NO_DATE = "Vul een geldige datum in, bijvoorbeeld 01-08-2025."
@@ -90,12 +96,20 @@ class RegionForm(FlaskForm):
     reopen_within_years = _range_field(
         "Heropenen mogelijk tot (jaren na afsluiten)", REOPEN_WITHIN_YEARS,
         "Zo lang kan een afgesloten casus nog heropend worden")
+    retention_youth_care_years = _range_field(
+        "Bewaartermijn casus met jeugdhulp (jaren na afsluiten)", RETENTION_YOUTH_CARE_YEARS,
+        "De Jeugdwet vraagt minstens 20 jaar na het einde van de hulp")
+    retention_school_years = _range_field(
+        "Bewaartermijn casus zonder jeugdhulp (jaren na afsluiten)", RETENTION_SCHOOL_YEARS,
+        "Daarna haalt Schakel vrije tekst en leerlinggegevens weg; de cijfers blijven")
 
 
 def region_form(region) -> RegionForm:
     form = RegionForm()
     _prefill(form, {"name": region.name, "referral_answer_days": region.referral_answer_days,
-                    "reopen_within_years": region.reopen_within_years})
+                    "reopen_within_years": region.reopen_within_years,
+                    "retention_youth_care_years": region.retention_youth_care_years,
+                    "retention_school_years": region.retention_school_years})
     return form
 
 

@@ -30,6 +30,9 @@ BRIN_PATTERN = re.compile(r"^[0-9A-Z]{4}$")
 REGION_CODE_PATTERN = re.compile(r"^[A-Z0-9-]{1,16}$")
 REFERRAL_ANSWER_DAYS = (1, 90)
 REOPEN_WITHIN_YEARS = (1, 20)
+# The Jeugdwet keeps youth-care files at least 20 years after the end of care (OTS/voogdij longer).
+RETENTION_YOUTH_CARE_YEARS = (20, 30)
+RETENTION_SCHOOL_YEARS = (1, 20)
 
 
 class OrgError(ValueError):
@@ -45,6 +48,8 @@ class RegionSettings:
     name: str
     referral_answer_days: int
     reopen_within_years: int
+    retention_youth_care_years: int = 20
+    retention_school_years: int = 2
 
 
 @dataclass(frozen=True)
@@ -123,9 +128,18 @@ def create_region(code: str, name: str, swv_name: str | None = None) -> Region:
 def update_region(region: Region, settings: RegionSettings) -> None:
     _check_range(settings.referral_answer_days, REFERRAL_ANSWER_DAYS, "referral_answer_days")
     _check_range(settings.reopen_within_years, REOPEN_WITHIN_YEARS, "reopen_within_years")
+    _check_range(settings.retention_youth_care_years, RETENTION_YOUTH_CARE_YEARS,
+                 "retention_youth_care_years")
+    _check_range(settings.retention_school_years, RETENTION_SCHOOL_YEARS, "retention_school_years")
+    if settings.reopen_within_years > settings.retention_school_years:
+        raise OrgError("Heropenen kan niet langer dan de bewaartermijn van een schoolcasus: "
+                       "maak de heropentermijn korter of de bewaartermijn langer.",
+                       "reopen_within_years")
     region.name = settings.name.strip()
     region.referral_answer_days = settings.referral_answer_days
     region.reopen_within_years = settings.reopen_within_years
+    region.retention_youth_care_years = settings.retention_youth_care_years
+    region.retention_school_years = settings.retention_school_years
     _commit()
 
 

@@ -113,11 +113,28 @@ def test_index_lists_only_the_managed_regions(client, region):
 def test_edit_region_settings(client, region):
     response = client.post(f"/admin/regions/{region.id}/edit", data={
         "name": "Noord-Kennemerland en West-Friesland", "referral_answer_days": "14",
-        "reopen_within_years": "3"})
+        "reopen_within_years": "3", "retention_youth_care_years": "25",
+        "retention_school_years": "5"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert (region.name, region.referral_answer_days, region.reopen_within_years) == (
-        "Noord-Kennemerland en West-Friesland", 14, 3)
+    assert (region.name, region.referral_answer_days, region.reopen_within_years,
+            region.retention_youth_care_years, region.retention_school_years) == (
+        "Noord-Kennemerland en West-Friesland", 14, 3, 25, 5)
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"retention_youth_care_years": "15"}, "Vul een getal in van 20 tot en met 30."),
+    ({"reopen_within_years": "4", "retention_school_years": "3"},
+     "Heropenen kan niet langer dan de bewaartermijn van een schoolcasus"),
+])
+def test_retention_settings_are_checked(client, region, fields, message):
+    data = {"name": "Andere naam", "referral_answer_days": "10", "reopen_within_years": "2",
+            "retention_youth_care_years": "20", "retention_school_years": "2", **fields}
+    response = client.post(f"/admin/regions/{region.id}/edit", data=data)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    db.session.expire_all()
+    assert region.name == "Noord-Kennemerland"
 
 
 @pytest.mark.parametrize("days, message", [
@@ -127,7 +144,8 @@ def test_edit_region_settings(client, region):
 ])
 def test_region_settings_out_of_range_are_refused(client, region, days, message):
     response = client.post(f"/admin/regions/{region.id}/edit", data={
-        "name": "Andere naam", "referral_answer_days": days, "reopen_within_years": "2"})
+        "name": "Andere naam", "referral_answer_days": days, "reopen_within_years": "2",
+        "retention_youth_care_years": "20", "retention_school_years": "2"})
     assert response.status_code == 422
     assert message in text_of(response)
     db.session.expire_all()

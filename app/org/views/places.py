@@ -20,7 +20,8 @@ def region_edit(region_id: int):
 
     def save():
         services.update_region(region, services.RegionSettings(
-            form.name.data, form.referral_answer_days.data, form.reopen_within_years.data))
+            form.name.data, form.referral_answer_days.data, form.reopen_within_years.data,
+            form.retention_youth_care_years.data, form.retention_school_years.data))
         return url_for("org.index")
 
     return form_page(form, save, "De instellingen van de regio zijn opgeslagen.",
