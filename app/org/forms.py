@@ -243,8 +243,8 @@ class _HomeOfRole:
     """Checks that the chosen home fits the role (school staff at a school, others not)."""
 
     def validate_home(self, field):
-        if not field.data or not self.role.data:
-            return
+        if not field.data or self.role.data not in {role.value for role in Role}:
+            return  # the role field reports its own error
         at_school = field.data.startswith("school:")
         if Role(self.role.data) in SCHOOL_ROLES and not at_school:
             raise ValidationError("Deze rol hoort bij een school: kies een school.")
