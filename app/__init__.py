@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, render_template, request
 
 from app.config import INSTANCE, Config
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.security import register_security
 
 # The known development value, which production refuses to start with.
@@ -19,8 +19,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     if config:
         app.config.update(config)
     _refuse_unsafe_production(app)
+    register_security(app)  # first: the request id exists before any check can refuse
     register_extensions(app)
-    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Log in om verder te gaan."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    limiter.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
@@ -93,19 +94,26 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(cases_bp)
+    # Adds the CSV export to the audit blueprint. Not `import app.audit.export_views`: that
+    # would rebind the local name `app` to the package.
+    from app.audit import export_views  # noqa: F401
+
     app.register_blueprint(audit_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
     from app.audit.services import record_refusal_once
+    from app.auth.throttling import record_throttled
 
     def render_error(error):
         code = getattr(error, "code", 500) or 500
         if code == 403:
             record_refusal_once()
+        if code == 429:
+            record_throttled(error)
         return render_template(f"errors/{code}.html", error=error), code
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.errorhandler(code)(render_error)
 
 

@@ -1,6 +1,7 @@
 """Configuration from the environment; tests pass a dict of overrides to create_app()."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
@@ -16,6 +17,10 @@ def _database_url() -> str:
     return url
 
 
+def _served_over_tls() -> bool:
+    return os.environ.get("SCHAKEL_TLS") == "1" or os.environ.get("SCHAKEL_ENV") == "production"
+
+
 class Config:
     # A development default; production refuses to start without a real one (see create_app).
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
@@ -28,7 +33,26 @@ class Config:
     # A hashing method name, not a secret.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  # nosec B105
     CASELOAD_PAGE_SIZE = 50
+    # Sessions (ASVS 3.3.2, 3.4): a browser-session cookie, ended after 30 minutes without a
+    # request or 12 hours after login, whichever comes first; never a remember-me cookie.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _served_over_tls()
+    # `__Host-` binds the cookie to this host, over HTTPS, for the whole site (ASVS 3.4.4).
+    SESSION_COOKIE_NAME = "__Host-schakel" if SESSION_COOKIE_SECURE else "session"
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(0)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Between the password and the TOTP code: how long the "password ok" marker holds.
+    LOGIN_STEP_TIMEOUT = timedelta(minutes=5)
+    TOTP_ISSUER = "Schakel"
+    # Failed attempts per submitted account and per client address, on every login step.
+    LOGIN_LIMITS_ACCOUNT = "5/minute;20/hour"
+    LOGIN_LIMITS_ADDRESS = "30/minute"
+    # memory:// holds per process; use Redis when running more than one worker.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token instead
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024

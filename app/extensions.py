@@ -1,5 +1,7 @@
 """Extension singletons. Nothing else lives here, so any module can import them without cycles."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits sit on the login steps only (app/auth/throttling.py); storage from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

@@ -5,15 +5,18 @@ Set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run o
 
 import os
 import re
+import time
 from unittest import mock
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
-from app.extensions import db
+from app.auth.models import User
+from app.extensions import db, limiter
 
 PASSWORD = "correct horse battery staple"
 
@@ -75,6 +78,14 @@ def _db_transaction(app):
         connection.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    """Login throttling counts per address, and every test client is 127.0.0.1: start each
+    test with no attempts counted."""
+    limiter.reset()
+    yield
+
+
 @pytest.fixture
 def session():
     return db.session
@@ -92,15 +103,35 @@ def runner(app):
 
 @pytest.fixture
 def login(app):
-    """login(user) -> a test client logged in as `user` through the real login form."""
+    """login(user) -> a test client logged in as `user` through the real login steps:
+    password, then a code from the user's TOTP secret (a fresh login)."""
 
     def _login(user, client=None):
         client = client or app.test_client()
         response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, "login failed"
+        assert response.status_code == 302, "login failed at the password"
+        response = client.post("/auth/code", data={"code": totp_code(user)})
+        assert response.status_code == 302, "login failed at the code"
         return client
 
     return _login
+
+
+def totp_code(user) -> str:
+    """A code the server has not accepted yet. A code is good once, so a second login within
+    the same 30 seconds uses the next step's code (accepted as clock drift)."""
+    last = db.session.scalar(sa.select(User.totp_last_step).where(User.id == user.id))
+    now = int(time.time()) // 30
+    step = max(now, (last or 0) + 1)
+    assert step <= now + 1, "log a user in at most twice within 30 seconds"
+    return pyotp.TOTP(user.totp_secret).at(step * 30)
+
+
+def wrong_code(user) -> str:
+    """Six digits that are no valid code of `user` around now."""
+    totp, now = pyotp.TOTP(user.totp_secret), int(time.time())
+    valid = {totp.at(now + drift) for drift in range(-60, 61, 30)}
+    return next(c for c in ("000000", "123456", "999999", "314159") if c not in valid)
 
 
 def text_of(response) -> str:

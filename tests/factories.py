@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import factory
+import pyotp
 from factory.alchemy import SQLAlchemyModelFactory
 
 from app.auth.models import Membership, Role, User
@@ -91,6 +92,9 @@ class UserFactory(BaseFactory):
     email = factory.Sequence(lambda n: f"gebruiker{n}@example.org")
     name = factory.Sequence(lambda n: f"Test Gebruiker {n}")
     password_hash = "unset"
+    # Enrolled in two-factor authentication, as every account is after its first login.
+    totp_secret = factory.LazyFunction(pyotp.random_base32)
+    totp_enrolled_at = factory.LazyFunction(utcnow)
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):

@@ -24,6 +24,12 @@ ADMIN = only(Role.admin)
 MATRIX: dict[str, dict[Role, str] | str] = {
     "static": PUBLIC,
     "auth.login": PUBLIC,
+    # The second login step answers only with a fresh "password ok" marker; tested in
+    # test_two_factor.py.
+    "auth.code": PUBLIC,
+    "auth.enrol": PUBLIC,
+    "auth.reauth": only(*ANY_USER),
+    "auth.password": only(*ANY_USER),
     # Logging out needs no rights (anonymous: a no-op); tested in test_auth.py.
     "auth.logout": PUBLIC,
     "main.home": only(*ANY_USER),
@@ -39,6 +45,8 @@ MATRIX: dict[str, dict[Role, str] | str] = {
     "cases.fire": only(Role.coordinator),
     "audit.index": only(Role.privacy_officer),
     "audit.case_log": only(Role.privacy_officer),
+    # the matrix's logins are fresh (password and code just given), so no re-authentication
+    "audit.case_log_export": only(Role.privacy_officer),
     "org.index": ADMIN,
     "org.region_edit": ADMIN,
     "org.municipalities": ADMIN,

@@ -35,3 +35,16 @@ def create(email, name, role, brin, organisation_name, password):
     except services.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Gebruiker {user.email} aangemaakt ({role.value} bij {home}).")
+
+
+@users_cli.command("reset-2fa")
+@click.option("--email", required=True)
+def reset_2fa(email):
+    """Zet de tweestapsverificatie terug (telefoon kwijt): bij de volgende login stelt de
+    gebruiker een nieuwe app in. Alle open sessies van de gebruiker eindigen."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException("Er is geen account met dat e-mailadres.")
+    services.reset_second_factor(user)
+    click.echo(f"Tweestapsverificatie van {user.email} teruggezet; de gebruiker stelt bij de "
+               "volgende login een nieuwe authenticator-app in.")

@@ -50,6 +50,11 @@ class User(UserMixin, db.Model):
         sa.String(32), default=lambda: secrets.token_hex(16)
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # The second factor (TOTP). A secret without `totp_enrolled_at` waits for its first code;
+    # the last accepted 30-second step blocks the reuse of a code (ASVS 2.8.4/2.8.5).
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    totp_enrolled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger())
 
     memberships: so.Mapped[list["Membership"]] = so.relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -72,6 +77,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_enrolled_at is not None
 
     def rotate_session_nonce(self) -> None:
         self.session_nonce = secrets.token_hex(16)

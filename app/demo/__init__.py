@@ -33,9 +33,9 @@ def database_is_empty() -> bool:
 
 def login_table() -> str:
     """The demo accounts as a plain-text table for the terminal."""
-    rows = [("Rol", "Naam", "E-mail", "Wachtwoord")]
-    rows += [(p.job_title, p.name, p.email, DEMO_PASSWORD) for p in PEOPLE]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    rows = [("Rol", "Naam", "E-mail", "Wachtwoord", "TOTP-geheim")]
+    rows += [(p.job_title, p.name, p.email, DEMO_PASSWORD, p.totp_secret) for p in PEOPLE]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -63,3 +63,5 @@ def seed_demo_command(if_empty: bool):
                f"({time.perf_counter() - started:.1f} s). Alle namen zijn verzonnen.\n")
     click.echo("Demo-accounts (alleen in demomodus):")
     click.echo(login_table())
+    click.echo("\nEen code bij een TOTP-geheim: voeg het toe aan een authenticator-app, of "
+               "python -c \"import pyotp; print(pyotp.TOTP('<geheim>').now())\"")

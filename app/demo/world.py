@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from app.auth.models import Role, User
 from app.auth.services import build_membership, check_password_policy
 from app.extensions import db
+from app.models import utcnow
 from app.org.models import (
     Municipality,
     Organisation,
@@ -65,6 +66,13 @@ class Person:
     @property
     def email(self) -> str:
         return f"{self.local}@{DOMAIN}"
+
+    @property
+    def totp_secret(self) -> str:
+        """A fixed, published base32 secret per account (`DEMO` + the address + filler): demo
+        mode only, so anyone can log in with the README and an authenticator app."""
+        letters = "".join(c for c in self.local.upper() if c.isalpha())
+        return (f"DEMO{letters}" + "DEMO" * 8)[:32]
 
 
 def _staff(key, name, title="Intern begeleider", does="Caseload van de eigen school"):
@@ -177,7 +185,8 @@ def _build_accounts(world: World) -> None:
     )
     for person in PEOPLE:
         user = User(email=person.email, name=person.name, job_title=person.job_title,
-                    password_hash=shared_hash)
+                    password_hash=shared_hash, totp_secret=person.totp_secret,
+                    totp_enrolled_at=utcnow())
         home = world.schools.get(person.home) or world.organisations[person.home]
         build_membership(user, person.role, home)
         db.session.add(user)

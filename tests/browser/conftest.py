@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
@@ -62,28 +63,34 @@ class Live:
     url: str
     app: object
     ib_email: str
+    ib_totp_secret: str
     password: str = PASSWORD
+
+    def code(self) -> str:
+        return pyotp.TOTP(self.ib_totp_secret).now()
 
 
 @pytest.fixture
 def live_tls(tmp_path):
-    """Schakel over HTTPS with CSRF on and Secure cookies: as production, on loopback."""
+    """Schakel over HTTPS with CSRF on and Secure `__Host-` cookies: as production (what
+    SCHAKEL_TLS=1 configures), on loopback."""
     app = create_app({
         "SECRET_KEY": "browser-test", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
-        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_NAME": "__Host-schakel",
     })
     with app.app_context():
         upgrade()
         school = SchoolFactory(name="Basisschool De Wilg")
-        ib_email = user_with_role(Role.school_staff, school, email="ib@wilg.example.org").email
+        ib = user_with_role(Role.school_staff, school, email="ib@wilg.example.org")
+        ib_email, ib_totp_secret = ib.email, ib.totp_secret
         db.session.commit()
     port = _free_port()
     server = make_server("127.0.0.1", port, app, threaded=True,
                          ssl_context=_self_signed(tmp_path))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Live(f"https://127.0.0.1:{port}", app, ib_email)
+    yield Live(f"https://127.0.0.1:{port}", app, ib_email, ib_totp_secret)
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():

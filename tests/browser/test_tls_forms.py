@@ -15,6 +15,9 @@ def test_login_and_signalering_post_over_https(page, live_tls):
     page.get_by_label("E-mailadres").fill(live_tls.ib_email)
     page.get_by_label("Wachtwoord").fill(live_tls.password)
     page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", name="Code uit uw authenticator-app")).to_be_visible()
+    page.get_by_label("Code uit uw authenticator-app").fill(live_tls.code())
+    page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", name="Caseload")).to_be_visible()
 
     page.get_by_role("link", name="Nieuwe signalering").first.click()
@@ -28,8 +31,10 @@ def test_login_and_signalering_post_over_https(page, live_tls):
     expect(page.get_by_text("Signalering voor TLS-1 is vastgelegd.")).to_be_visible()
 
     cookies = {c["name"]: c for c in page.context.cookies()}
-    session = cookies["session"]
+    assert "remember_token" not in cookies
+    session = cookies["__Host-schakel"]
     assert session["secure"] and session["httpOnly"] and session["sameSite"] == "Lax"
+    assert session["path"] == "/" and session["expires"] == -1  # ends with the browser
 
 
 def test_post_without_csrf_token_is_refused_in_dutch(page, live_tls):

@@ -25,6 +25,7 @@ CASE_ROUTES = [
     *[("POST", f"/cases/{{id}}/transitions/{t}", {f"{t}-{k}": v for k, v in FORM.items()},
        "cases.fire") for t in TRIGGER_LABELS],
     ("GET", "/audit/cases/{id}", None, "audit.case_log"),
+    ("GET", "/audit/cases/{id}/export.csv", None, "audit.case_log_export"),
 ]
 
 

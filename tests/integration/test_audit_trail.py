@@ -1,5 +1,6 @@
 """Every case view, search, change, transition, login and refusal leaves an audit row."""
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -10,7 +11,7 @@ from app.auth.models import Role
 from app.cases import views as case_views
 from app.cases.workflow import CaseState
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_code, wrong_code
 from tests.factories import CaseFactory, OrganisationFactory, SchoolFactory, user_with_role
 
 
@@ -95,10 +96,13 @@ def test_logins_and_logout_are_logged(client, school_case):
     client.post("/auth/login", data={"email": ib.email, "password": "wrong password!"})
     client.post("/auth/login", data={"email": "nobody@example.org", "password": "x" * 12})
     client.post("/auth/login", data={"email": ib.email, "password": PASSWORD})
+    client.post("/auth/code", data={"code": wrong_code(ib)})
+    client.post("/auth/code", data={"code": totp_code(ib)})
     client.post("/auth/logout")
     actions = [(e.action, e.outcome, e.user_id) for e in _log()]
     assert actions == [("login_failed", "denied", ib.id), ("login_failed", "denied", None),
-                       ("login", "ok", ib.id), ("logout", "ok", ib.id)]
+                       ("totp_failed", "denied", ib.id), ("login", "ok", ib.id),
+                       ("logout", "ok", ib.id)]
 
 
 def test_forbidden_admin_page_is_logged_as_refusal(login, school_case):
@@ -131,7 +135,7 @@ def test_read_row_survives_a_request_that_fails_afterwards(app, tmp_path, monkey
         ib = user_with_role(Role.school_staff, school)
         case = CaseFactory(school=school, pupil__school=school)
         db.session.commit()
-        email, case_id = ib.email, case.id
+        email, secret, case_id = ib.email, ib.totp_secret, case.id
 
     def explode(*args, **kwargs):
         raise RuntimeError("rendering failed")
@@ -140,6 +144,7 @@ def test_read_row_survives_a_request_that_fails_afterwards(app, tmp_path, monkey
     client = live.test_client()
     with live.app_context():
         client.post("/auth/login", data={"email": email, "password": PASSWORD})
+        client.post("/auth/code", data={"code": pyotp.TOTP(secret).now()})
         assert client.get(f"/cases/{case_id}").status_code == 500
     with live.app_context():
         reads = db.session.scalars(sa.select(AuditEvent).where(

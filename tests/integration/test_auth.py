@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app.auth.models import Role
-from tests.conftest import PASSWORD, text_of
+from tests.conftest import PASSWORD, text_of, totp_code
 from tests.factories import SchoolFactory, user_with_role
 
 UNKNOWN = "Deze combinatie van e-mailadres en wachtwoord kennen we niet."
@@ -18,12 +18,19 @@ def ib():
 
 
 def _login(client, email, password=PASSWORD, next_=None):
+    """The password step only: it leads to the code step, not into the application."""
     url = "/auth/login" + (f"?next={next_}" if next_ is not None else "")
     return client.post(url, data={"email": email, "password": password})
 
 
+def _both_steps(client, user, next_=None):
+    code_step = _login(client, user.email, next_=next_)
+    assert code_step.status_code == 302 and code_step.location.startswith("/auth/code")
+    return client.post(code_step.location, data={"code": totp_code(user)})
+
+
 def test_login_takes_the_user_to_their_work(ib, client):
-    response = _login(client, "ilse@school.example")
+    response = _both_steps(client, ib)
 
     assert response.status_code == 302 and response.location == "/"
     assert client.get("/").location == "/cases/"
@@ -31,7 +38,7 @@ def test_login_takes_the_user_to_their_work(ib, client):
 
 
 def test_the_email_address_is_not_case_sensitive(ib, client):
-    assert _login(client, "  Ilse@School.Example ").status_code == 302
+    assert _login(client, "  Ilse@School.Example ").location == "/auth/code"
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_dutch_answer(ib, client):
@@ -108,7 +115,7 @@ def test_logout_ends_the_users_other_sessions_too(ib, login):
 def test_logging_in_again_after_logout_works(ib, login):
     client = login(ib)
     client.post("/auth/logout")
-    assert _login(client, ib.email).status_code == 302
+    assert _both_steps(client, ib).status_code == 302
     assert client.get("/cases/").status_code == 200
 
 
@@ -116,7 +123,7 @@ def test_logging_in_again_after_logout_works(ib, login):
 
 
 def test_next_within_the_site_is_followed(ib, client):
-    response = _login(client, ib.email, next_="/cases/%3Fstate%3Dmdo")
+    response = _both_steps(client, ib, next_="/cases/%3Fstate%3Dmdo")
     assert response.location == "/cases/?state=mdo"
 
 
@@ -126,7 +133,9 @@ def test_next_within_the_site_is_followed(ib, client):
     "evil.example", "",
 ])
 def test_next_off_the_site_is_ignored(ib, client, target):
-    response = _login(client, ib.email, next_=target)
+    code_step = _login(client, ib.email, next_=target)
+    assert code_step.location == "/auth/code"
+    response = client.post(f"/auth/code?next={target}", data={"code": totp_code(ib)})
     assert response.status_code == 302
     assert response.location == "/"
 
@@ -160,6 +169,16 @@ def test_a_post_with_the_forms_token_is_accepted(ib, client, csrf_on):
     assert response.status_code == 302
 
 
+def test_the_code_step_needs_the_token_too(ib, client, csrf_on):
+    token = _token(client.get("/auth/login"))
+    client.post("/auth/login", data={"email": ib.email, "password": PASSWORD,
+                                     "csrf_token": token})
+    assert client.post("/auth/code", data={"code": totp_code(ib)}).status_code == 400
+    token = _token(client.get("/auth/code"))
+    response = client.post("/auth/code", data={"code": totp_code(ib), "csrf_token": token})
+    assert response.status_code == 302 and response.location == "/"
+
+
 def test_a_token_from_another_session_is_refused(ib, app, client, csrf_on):
     foreign = _token(app.test_client().get("/auth/login"))
     response = client.post("/auth/login", data={"email": ib.email, "password": PASSWORD,
@@ -171,6 +190,8 @@ def test_logout_without_a_token_does_not_log_out(ib, client, csrf_on):
     token = _token(client.get("/auth/login"))
     client.post("/auth/login", data={"email": ib.email, "password": PASSWORD,
                                      "csrf_token": token})
+    token = _token(client.get("/auth/code"))
+    client.post("/auth/code", data={"code": totp_code(ib), "csrf_token": token})
 
     assert client.post("/auth/logout").status_code == 400
     assert client.get("/cases/").status_code == 200

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from unittest import mock
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 
@@ -198,18 +199,37 @@ def assert_pupils_are_pseudonymous(cases):
 # --- logging in with the README ------------------------------------------------------------------
 
 
-def test_readme_lists_every_demo_account_with_the_password():
+def test_readme_lists_every_demo_account_with_the_password_and_totp_secret():
     block = readme_block()
     assert "Demo-accounts (alleen in demomodus)" in block
     for person in PEOPLE:
-        assert person.email in block
+        row = next(line for line in block.splitlines() if f"`{person.email}`" in line)
+        assert f"`{person.totp_secret}`" in row
     assert DEMO_PASSWORD in block
+    assert "pyotp.TOTP(" in block
+
+
+def test_demo_totp_secrets_are_distinct_base32_and_obviously_demo():
+    secrets = [person.totp_secret for person in PEOPLE]
+    assert len(set(secrets)) == len(secrets)
+    for secret in secrets:
+        assert re.fullmatch(r"DEMO[A-Z2-7]{28}", secret), secret
+        assert len(pyotp.TOTP(secret).now()) == 6
+
+
+def test_demo_accounts_are_enrolled_with_their_fixed_secret(seeded):
+    secrets = {p.email: p.totp_secret for p in PEOPLE}
+    for user in all_of(User):
+        assert user.has_second_factor and user.totp_secret == secrets[user.email]
 
 
 def test_demo_ib_logs_in_with_the_readme_password_and_sees_a_full_caseload(seeded, client):
     row = next(line for line in readme_block().splitlines() if "ib.regenboog@" in line)
-    email, password = re.search(r"`([^`]+@[^`]+)`.*`([^`]+)`", row).groups()
+    email, password, secret = re.search(r"`([^`]+@[^`]+)` \| `([^`]+)` \| `([^`]+)`",
+                                        row).groups()
     response = client.post("/auth/login", data={"email": email, "password": password})
+    assert response.location == "/auth/code"
+    response = client.post("/auth/code", data={"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302
     caseload = client.get("/cases/")
     assert caseload.status_code == 200
