@@ -5,21 +5,28 @@ from app.auth.models import Membership, User
 from app.cases.models import (
     Arrangement,
     Case,
+    CaseEvent,
+    CasePlan,
     CaseSignal,
     CaseTransition,
     Consent,
     Evaluation,
+    MdoAction,
     MdoMeeting,
     MdoParticipant,
     Pupil,
     Referral,
+    ReferralNote,
+    RegieHandover,
 )
 from app.escalation.models import Escalation
+from app.notifications.models import Notification, OutboxMessage
 from app.org.models import Municipality, Organisation, Region, School, SchoolContact
 
 __all__ = [
-    "Arrangement", "AuditChainHead", "AuditEvent", "Case", "CaseSignal", "CaseTransition",
-    "Consent", "Escalation", "Evaluation", "MdoMeeting", "MdoParticipant", "Membership",
-    "Municipality", "Organisation", "Pupil", "Referral", "Region", "School", "SchoolContact",
-    "User",
+    "Arrangement", "AuditChainHead", "AuditEvent", "Case", "CaseEvent", "CasePlan", "CaseSignal",
+    "CaseTransition", "Consent", "Escalation", "Evaluation", "MdoAction", "MdoMeeting",
+    "MdoParticipant", "Membership", "Municipality", "Notification", "Organisation",
+    "OutboxMessage", "Pupil", "Referral", "ReferralNote", "Region", "RegieHandover", "School",
+    "SchoolContact", "User",
 ]

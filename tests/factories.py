@@ -11,6 +11,7 @@ from app.cases.models import (
     Arrangement,
     ArrangementKind,
     Case,
+    CasePlan,
     CaseSignal,
     CaseTransition,
     Consent,
@@ -18,17 +19,23 @@ from app.cases.models import (
     Discipline,
     Evaluation,
     EvaluationDecision,
+    HandoverStatus,
+    MdoAction,
     MdoMeeting,
     MdoParticipant,
+    PlanKind,
     Pupil,
     Referral,
+    ReferralNote,
     ReferralStatus,
+    RegieHandover,
     SignalCategory,
 )
 from app.cases.workflow import CaseState, EscalationReason
 from app.escalation.models import Escalation
 from app.extensions import db
 from app.models import utcnow
+from app.notifications.models import Notification
 from app.org.models import (
     Municipality,
     Organisation,
@@ -249,3 +256,56 @@ class EscalationFactory(BaseFactory):
     case = factory.SubFactory(CaseFactory, state=CaseState.escalation)
     reason = EscalationReason.no_youth_care_in_time
     rationale = "Verwijzing al zes weken onbeantwoord."
+
+
+class ReferralNoteFactory(BaseFactory):
+    class Meta:
+        model = ReferralNote
+
+    referral = factory.SubFactory(ReferralFactory)
+    case_id = factory.LazyAttribute(lambda o: o.referral.case_id)
+    author_id = factory.LazyAttribute(lambda o: o.referral.to_user_id or o.referral.sent_by_id)
+    text = "Tweede gesprek met het gezin gevoerd; volgende afspraak staat."
+
+
+class MdoActionFactory(BaseFactory):
+    class Meta:
+        model = MdoAction
+
+    meeting = factory.SubFactory(MdoMeetingFactory)
+    case_id = factory.LazyAttribute(lambda o: o.meeting.case_id)
+    description = "Contact opnemen met de huisarts over de slaapproblemen."
+    owner_id = factory.LazyAttribute(lambda o: o.meeting.case.opened_by_id)
+    due_on = factory.LazyFunction(lambda: date.today() + timedelta(days=14))
+
+
+class RegieHandoverFactory(BaseFactory):
+    class Meta:
+        model = RegieHandover
+
+    case = factory.SubFactory(CaseFactory)
+    from_user_id = factory.LazyAttribute(lambda o: o.case.regie_holder_id)
+    to_user_id = factory.LazyAttribute(lambda o: UserFactory().id)
+    requested_by_id = factory.LazyAttribute(lambda o: o.case.regie_holder_id or o.case.opened_by_id)
+    status = HandoverStatus.requested
+
+
+class CasePlanFactory(BaseFactory):
+    class Meta:
+        model = CasePlan
+
+    case = factory.SubFactory(CaseFactory)
+    kind = PlanKind.opp
+    drawn_up_on = factory.LazyFunction(date.today)
+    names_home = False
+    names_school = True
+    recorded_by_id = factory.LazyAttribute(lambda o: o.case.opened_by_id)
+
+
+class NotificationFactory(BaseFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    kind = "new_referral"
+    text = "Er is een nieuwe verwijzing voor u."

@@ -1,13 +1,16 @@
 """Read helpers for case views: every read is scoped by the permission rules."""
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort
 
 from app.audit import services as audit
 from app.auth import permissions
-from app.cases.models import Case, CaseTransition, Pupil
-from app.cases.workflow import CaseState
+from app.cases.models import Case, CaseEvent, CaseTransition, Pupil
+from app.cases.workflow import STATE_LABELS, TRIGGER_LABELS, CaseState, reason_label
 from app.extensions import db
 
 
@@ -46,10 +49,39 @@ def case_or_404(case_id: int, user) -> Case:
     return case
 
 
-def timeline(case: Case) -> list[CaseTransition]:
-    return db.session.scalars(
-        sa.select(CaseTransition)
-        .where(CaseTransition.case_id == case.id)
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    actor: str | None = None
+    kind: str = "transition"
+    lines: list[str] = field(default_factory=list)
+    change: str | None = None  # "van MDO naar Arrangement"
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Workflow steps and journey events (consent, terugkoppeling, MDO, regie...), newest first."""
+    transitions = db.session.scalars(
+        sa.select(CaseTransition).where(CaseTransition.case_id == case.id)
         .options(so.selectinload(CaseTransition.actor))
-        .order_by(CaseTransition.at.desc(), CaseTransition.id.desc())
     ).all()
+    events = db.session.scalars(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
+        .options(so.selectinload(CaseEvent.actor))
+    ).all()
+    entries = [_transition_entry(t) for t in transitions] + [
+        TimelineEntry(e.at, e.summary, e.actor.name if e.actor else None, e.kind) for e in events
+    ]
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def _transition_entry(t: CaseTransition) -> TimelineEntry:
+    title = "Signalering geopend" if t.trigger == "open" else TRIGGER_LABELS.get(t.trigger,
+                                                                                   t.trigger)
+    change = (f"van {STATE_LABELS[t.from_state]} naar {STATE_LABELS[t.to_state]}"
+              if t.from_state else None)
+    lines = [f"Reden: {reason_label(t.trigger, t.reason)}"] if t.reason else []
+    if t.note:
+        lines.append(t.note)
+    return TimelineEntry(t.at, title, t.actor.name if t.actor else None, "transition", lines,
+                         change)

@@ -11,16 +11,22 @@ from app.audit.models import AuditEvent
 from app.cases.models import (
     Arrangement,
     Case,
+    CaseEvent,
+    CasePlan,
     CaseSignal,
     CaseTransition,
     Consent,
     Evaluation,
+    MdoAction,
     MdoMeeting,
     MdoParticipant,
     Pupil,
     Referral,
+    ReferralNote,
+    RegieHandover,
 )
 from app.escalation.models import Escalation
+from app.notifications.models import Notification
 
 REMOVED = "[verwijderd na bewaartermijn]"
 
@@ -41,11 +47,18 @@ REGISTRY: tuple[PersonalTable, ...] = (
     PersonalTable(CaseSignal, "case_id"),
     PersonalTable(CaseTransition, "case_id", free_text=("note",)),
     PersonalTable(Consent, "case_id", free_text=("purpose",)),
-    PersonalTable(Referral, "case_id", free_text=("decline_reason", "outcome")),
-    PersonalTable(MdoMeeting, "case_id", free_text=("parents_reason", "pupil_reason")),
+    PersonalTable(CaseEvent, "case_id"),  # content-free lines by design
+    PersonalTable(Referral, "case_id", free_text=("question", "decline_reason", "redirect_note",
+                                                  "bridging_plan", "outcome")),
+    PersonalTable(ReferralNote, "case_id", free_text=("text",)),
+    PersonalTable(MdoMeeting, "case_id", free_text=("parents_reason", "pupil_reason", "minutes")),
     PersonalTable(MdoParticipant, None),  # reached through its meeting
+    PersonalTable(MdoAction, "case_id", free_text=("description",)),
+    PersonalTable(RegieHandover, "case_id", free_text=("note", "answer_note")),
     PersonalTable(Arrangement, "case_id", free_text=("goal_school", "goal_thuis", "goal_wijk")),
-    PersonalTable(Evaluation, "case_id", free_text=("school_input",)),
+    PersonalTable(CasePlan, "case_id", free_text=("summary",)),
+    PersonalTable(Evaluation, "case_id", free_text=("school_input", "notes")),
+    PersonalTable(Notification, "case_id"),  # content-free texts by design
     PersonalTable(Escalation, "case_id", free_text=("rationale", "decision")),
     PersonalTable(Pupil, None),
 )

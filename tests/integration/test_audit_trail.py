@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.audit.models import AuditEvent
 from app.auth.models import Role
-from app.cases import views as case_views
+from app.cases.views import core as case_views
 from app.cases.workflow import CaseState
 from app.extensions import db
 from tests.conftest import PASSWORD, totp_code, wrong_code
@@ -140,7 +140,7 @@ def test_read_row_survives_a_request_that_fails_afterwards(app, tmp_path, monkey
     def explode(*args, **kwargs):
         raise RuntimeError("rendering failed")
 
-    monkeypatch.setattr(case_views, "_render_detail", explode)
+    monkeypatch.setattr(case_views, "render_detail", explode)
     client = live.test_client()
     with live.app_context():
         client.post("/auth/login", data={"email": email, "password": PASSWORD})

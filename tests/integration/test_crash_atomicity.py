@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.audit import services as audit_services
 from app.audit.models import AuditEvent
-from app.cases import services
+from app.cases.services import core as services
 from app.cases.models import Case, CaseTransition
 from app.cases.workflow import CaseState
 from app.escalation.models import Escalation

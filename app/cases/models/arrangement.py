@@ -50,6 +50,34 @@ class EvaluationDecision(enum.Enum):
     escalate = "escalate"
 
 
+class GoalAttainment(enum.Enum):
+    met = "met"
+    partly = "partly"
+    not_met = "not_met"
+    not_applicable = "not_applicable"
+
+
+GOAL_ATTAINMENT_LABELS = {
+    GoalAttainment.met: "Behaald",
+    GoalAttainment.partly: "Deels behaald",
+    GoalAttainment.not_met: "Niet behaald",
+    GoalAttainment.not_applicable: "Geen doel in dit domein",
+}
+
+
+class PlanKind(enum.Enum):
+    opp = "opp"
+    jeugd_gezinsplan = "jeugd_gezinsplan"
+    integraal = "integraal"
+
+
+PLAN_KIND_LABELS = {
+    PlanKind.opp: "Ontwikkelingsperspectiefplan (OPP)",
+    PlanKind.jeugd_gezinsplan: "Jeugd- en gezinsplan",
+    PlanKind.integraal: "Integraal plan (onderwijs en jeugdhulp samen)",
+}
+
+
 class Arrangement(db.Model):
     __tablename__ = "arrangement"
 
@@ -96,6 +124,13 @@ class Evaluation(db.Model):
     school_input: so.Mapped[str | None] = so.mapped_column(sa.Text)
     decision: so.Mapped[EvaluationDecision] = so.mapped_column(enum_column(EvaluationDecision))
     next_evaluation_due: so.Mapped[date | None]
+    attainment_school: so.Mapped[GoalAttainment | None] = so.mapped_column(
+        enum_column(GoalAttainment, name="attainment_school"))
+    attainment_thuis: so.Mapped[GoalAttainment | None] = so.mapped_column(
+        enum_column(GoalAttainment, name="attainment_thuis"))
+    attainment_wijk: so.Mapped[GoalAttainment | None] = so.mapped_column(
+        enum_column(GoalAttainment, name="attainment_wijk"))
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     case: so.Mapped["Case"] = so.relationship(back_populates="evaluations")  # noqa: F821
 
@@ -103,3 +138,22 @@ class Evaluation(db.Model):
     def school_input_recorded(self) -> bool:
         """The seeds' failure case: youth care closed while the school saw absence rise."""
         return self.school_present or bool((self.school_input or "").strip())
+
+
+class CasePlan(db.Model):
+    """A plan for the pupil (OPP, jeugd- en gezinsplan, integraal plan). The flags record whether
+    it names functioning at home and at school: the seeds' test of an integrated plan."""
+
+    __tablename__ = "case_plan"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("pupil_case.id"), index=True)
+    kind: so.Mapped[PlanKind] = so.mapped_column(enum_column(PlanKind))
+    drawn_up_on: so.Mapped[date]
+    names_home: so.Mapped[bool] = so.mapped_column(default=False)
+    names_school: so.Mapped[bool] = so.mapped_column(default=False)
+    summary: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    recorded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("app_user.id"))
+    recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    case: so.Mapped["Case"] = so.relationship(back_populates="plans")  # noqa: F821

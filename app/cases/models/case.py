@@ -128,6 +128,12 @@ class Case(db.Model):
     escalations: so.Mapped[list["Escalation"]] = so.relationship(  # noqa: F821
         back_populates="case", order_by="Escalation.id"
     )
+    plans: so.Mapped[list["CasePlan"]] = so.relationship(  # noqa: F821
+        back_populates="case", order_by="CasePlan.id"
+    )
+    regie_handovers: so.Mapped[list["RegieHandover"]] = so.relationship(  # noqa: F821
+        back_populates="case", order_by="RegieHandover.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -186,6 +192,11 @@ class Case(db.Model):
         )
 
     @property
+    def open_handover(self):
+        return next((h for h in reversed(self.regie_handovers) if h.status.value == "requested"),
+                    None)
+
+    @property
     def open_escalation(self):
         return next((e for e in reversed(self.escalations) if e.resolved_at is None), None)
 
@@ -239,4 +250,23 @@ class CaseTransition(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     case: so.Mapped[Case] = so.relationship(back_populates="history")
+    actor: so.Mapped["User | None"] = so.relationship()  # noqa: F821
+
+
+class CaseEvent(db.Model):
+    """A step on the timeline that is not a change of state: consent recorded, referral answered
+    (the school's terugkoppeling), MDO held, regie handed over. `summary` is one content-free
+    Dutch line ("Hulp gestart op 12 maart"); details stay on their own records."""
+
+    __tablename__ = "case_event"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("pupil_case.id"), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("app_user.id"))
+    # e.g. consent, meldcode, referral, feedback, mdo, action, regie, arrangement, plan, evaluation
+    kind: so.Mapped[str] = so.mapped_column(sa.String(32))
+    summary: so.Mapped[str] = so.mapped_column(sa.String(300))
+    referral_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("referral.id"))
+
     actor: so.Mapped["User | None"] = so.relationship()  # noqa: F821

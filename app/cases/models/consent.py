@@ -27,12 +27,16 @@ class Consent(db.Model):
     given_by: so.Mapped[ConsentGiver] = so.mapped_column(enum_column(ConsentGiver))
     given_on: so.Mapped[date]
     expires_on: so.Mapped[date | None]
+    # Parents/young person agree that the professional's progress notes are shared with school.
+    covers_progress_notes: so.Mapped[bool] = so.mapped_column(default=False)
     withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    withdrawn_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("app_user.id"))
     recorded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("app_user.id"))
     recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     case: so.Mapped["Case"] = so.relationship(back_populates="consents")  # noqa: F821
     recipient: so.Mapped["Organisation"] = so.relationship()  # noqa: F821
+    recorded_by: so.Mapped["User"] = so.relationship(foreign_keys=[recorded_by_id])  # noqa: F821
 
     __table_args__ = (
         sa.CheckConstraint("expires_on IS NULL OR expires_on >= given_on", name="period"),

@@ -1,5 +1,7 @@
-"""Writers for cases: open a signalering, edit it, fire workflow steps. One commit per use case."""
+"""Writers for the case itself: open a signalering, edit it, fire workflow steps; and `changing`,
+the one way the other parts of the journey change a case. One commit per use case."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -9,18 +11,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import services as audit
 from app.auth import permissions
 from app.cases import workflow
-from app.cases.models import Case, CaseSignal, CaseTransition, Pupil, SignalCategory
+from app.cases.models import Case, CaseEvent, CaseSignal, CaseTransition, Pupil, SignalCategory
 from app.cases.workflow import CaseState, EscalationReason, TransitionNotAllowed
 from app.escalation.models import Escalation
 from app.extensions import db
 from app.models import utcnow
 
-__all__ = ["CaseConflict", "CaseError", "TransitionNotAllowed", "advance_case", "open_case",
-           "update_signalering"]
+__all__ = ["CaseConflict", "CaseError", "TransitionNotAllowed", "advance_case", "changing",
+           "open_case", "record_event", "update_signalering"]
 
 
 class CaseError(ValueError):
-    """Input that cannot be saved; the Dutch message is shown to the user."""
+    """Input that cannot be saved; the Dutch message is shown to the user (at `field` if given)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class CaseConflict(Exception):
@@ -168,6 +174,39 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
                             fields=("state",))
     _commit(case)
     return case
+
+
+@contextmanager
+def changing(actor, case: Case, expected_version: int, action: str, fields=(), *,
+             detail: str | None = None):
+    """One use case on a case or its records (consent, referral, MDO, regie, arrangement...).
+
+    Locks the case and checks the version the user's form was rendered with, lets the caller
+    change things, stamps the case's last activity (which steps its version, so two people
+    acting on the same case at once never overwrite each other), writes the audit row and
+    commits it all together. A CaseError raised inside changes nothing.
+    """
+    _check_version(case, expected_version)
+    access = permissions.case_access(actor, case)  # before the change: it may change who sees it
+    try:
+        with db.session.no_autoflush:
+            yield access
+            case.last_activity_at = utcnow()
+            audit.record_change(action, case, access, user=actor, fields=fields, detail=detail)
+    except Exception:
+        db.session.rollback()
+        raise
+    _commit(case)
+
+
+def record_event(case: Case, kind: str, summary: str, actor=None, referral=None) -> CaseEvent:
+    """A line on the case's timeline, in the caller's transaction. Keep `summary` content-free:
+    it is what the school sees as terugkoppeling ("Hulp gestart op 12 maart")."""
+    event = CaseEvent(kind=kind, summary=summary[:300], actor_id=getattr(actor, "id", None),
+                      referral_id=getattr(referral, "id", None), at=utcnow())
+    event.case_id = case.id
+    db.session.add(event)
+    return event
 
 
 def _check_version(case: Case, expected_version: int) -> None:

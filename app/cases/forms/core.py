@@ -26,7 +26,7 @@ TEXT_MAX = 5000
 REQUIRED = "Dit veld is verplicht."
 
 
-def _at_most(length: int) -> Length:
+def at_most(length: int) -> Length:
     return Length(max=length, message="Gebruik hoogstens %(max)d tekens.")
 
 
@@ -58,11 +58,11 @@ class SignaleringFields(DutchForm):
     )
     description = TextAreaField(
         "Wat ziet u?",
-        validators=[DataRequired("Beschrijf kort wat u ziet."), _at_most(TEXT_MAX)],
+        validators=[DataRequired("Beschrijf kort wat u ziet."), at_most(TEXT_MAX)],
     )
     hulpvraag = TextAreaField(
         "Hulpvraag",
-        validators=[Optional(), _at_most(TEXT_MAX)],
+        validators=[Optional(), at_most(TEXT_MAX)],
     )
     discussed_with_parents = BooleanField("De zorg is met de ouders (en de leerling) besproken")
 
@@ -75,7 +75,7 @@ class SignaleringForm(SignaleringFields):
         "Leerlingreferentie",
         validators=[
             DataRequired("Vul de leerlingreferentie van uw school in."),
-            _at_most(32),
+            at_most(32),
             Regexp(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
                    message="Gebruik alleen letters, cijfers, punt, streepje of schuine streep."),
         ],
@@ -83,7 +83,7 @@ class SignaleringForm(SignaleringFields):
     initials = StringField(
         "Initialen",
         validators=[
-            DataRequired("Vul de initialen in."), _at_most(8),
+            DataRequired("Vul de initialen in."), at_most(8),
             Regexp(r"^[A-Za-z][A-Za-z. ]*$", message="Alleen letters en punten, bijvoorbeeld J.B."),
         ],
     )
@@ -95,7 +95,7 @@ class SignaleringForm(SignaleringFields):
                         message="Vul een geboortejaar in tussen %(min)s en %(max)s."),
         ],
     )
-    group_name = StringField("Groep of klas", validators=[Optional(), _at_most(32)])
+    group_name = StringField("Groep of klas", validators=[Optional(), at_most(32)])
 
 
 class EditSignaleringForm(SignaleringFields):
@@ -108,7 +108,7 @@ class TransitionForm(DutchForm):
     version = HiddenField(validators=[InputRequired(REQUIRED)])
     reason = SelectField("Reden", choices=[], validate_choice=False, validators=[Optional()])
     dest = SelectField("Terug naar", choices=[], validate_choice=False, validators=[Optional()])
-    note = TextAreaField("Toelichting", validators=[Optional(), _at_most(TEXT_MAX)])
+    note = TextAreaField("Toelichting", validators=[Optional(), at_most(TEXT_MAX)])
 
 
 # What each trigger asks for: (reason choices, note label, note required, show dest)

@@ -1,0 +1,101 @@
+"""The `cases` blueprint and what every case screen shares: the detail page that the parts of
+the journey add their sections to, the refusal, and the 409 conflict answer."""
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from app.audit import services as audit
+from app.auth import permissions
+from app.cases import queries, workflow
+from app.cases.forms import transition_form
+from app.extensions import db
+
+# Named after the package, so the templates are found in app/cases/templates.
+bp = Blueprint("cases", "app.cases", url_prefix="/cases", template_folder="templates")
+
+# Each part of the journey (consent, referrals, MDO, regie, arrangement...) registers a function
+# (case, user, forms) -> dict whose result is merged into the detail page's context; its
+# template partial is included by cases/detail.html.
+DETAIL_SECTIONS: list[Callable] = []
+
+
+def detail_section(func: Callable) -> Callable:
+    DETAIL_SECTIONS.append(func)
+    return func
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+def user():
+    return current_user._get_current_object()
+
+
+def render_detail(case, forms=None, errors=None, status=200):
+    """The case page. `forms` maps a form key (a trigger, or a section's form name) to a form
+    that failed validation, so it is shown again with the user's input; `errors` maps the same
+    keys to Dutch messages."""
+    forms = forms or {}
+    context = {}
+    for section in DETAIL_SECTIONS:
+        context |= section(case, user(), forms)
+    return render_template(
+        "cases/detail.html", case=case, timeline=queries.timeline(case),
+        actions=_actions(case, forms), errors=errors or {}, **context,
+    ), status
+
+
+def _actions(case, forms):
+    """Steps valid from the current state that this user may take: open ones get a form,
+    blocked ones list what is still missing."""
+    available = set(workflow.available_triggers(case))
+    result = []
+    for trigger in workflow.valid_triggers(case):
+        if not permissions.can_fire(user(), case, trigger):
+            continue
+        if trigger in available:
+            form = forms.get(trigger) or transition_form(trigger, case)
+            result.append({"trigger": trigger, "form": form, "unmet": []})
+        else:
+            unmet = workflow.unmet_conditions(case, trigger, preview=True)
+            result.append({"trigger": trigger, "form": None, "unmet": unmet})
+    return result
+
+
+def deny(case, action: str):
+    """Refuse an in-scope action the user may not take: logged, then 403."""
+    audit.record_access("denied", case, permissions.case_access(current_user, case),
+                        outcome="denied", detail=action)
+    abort(403)
+
+
+def stale(raw_version, case) -> bool:
+    """Was the form rendered for an older version of the case?"""
+    try:
+        return int(raw_version) != case.version
+    except (TypeError, ValueError):
+        return False  # a missing or malformed version is a form error, handled by the caller
+
+
+def version(raw) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        abort(400)
+
+
+def form_errors(form) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors]
+
+
+def conflict(case_id: int, form):
+    """409: show the case as it is now, with the user's own input kept for a second try."""
+    db.session.expire_all()
+    case = queries.case_or_404(case_id, user())
+    return render_template("cases/conflict.html", case=case, form=form,
+                           timeline=queries.timeline(case)[:5]), 409
