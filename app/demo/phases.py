@@ -56,7 +56,7 @@ def _light_help(s) -> bool:
     answered = s.later(1, 12, after=sent)
     if answered is None:
         return False  # the referral waits for an answer: the monitor's response time
-    records.accept(s, referral, answered)
+    records.accept(s, referral, answered, light_help=True)
     records.give_regie(s, s.coach, answered)
     help_ = records.arrangement(s, answered, s.pick(LIGHT_HELP_KINDS), provider=s.wijkteam)
     records.start_help(s, referral, help_.starts_on)

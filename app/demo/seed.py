@@ -3,6 +3,7 @@
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from app.demo.inbox import fill_inboxes
 from app.demo.phases import play
 from app.demo.story import Story
 from app.demo.world import World, build_world
@@ -35,6 +36,7 @@ def seed_demo(today: date | None = None, seed: int = SEED) -> World:
     db.session.flush()
     for evaluation, arrangement in links:
         evaluation.arrangement_id = arrangement.id if arrangement is not None else None
+    fill_inboxes(world, until)
     db.session.commit()
     return world
 

@@ -176,3 +176,38 @@ MELDCODE_JUSTIFICATIONS = [
 
 CONSENT_PURPOSE_MDO = "Deelname aan het MDO en uitwisseling van de relevante gegevens"
 CONSENT_PURPOSE_HELP = "Verwijzing en terugkoppeling over de hulp"
+
+BRIDGING_PLANS = [
+    "Mentor heeft wekelijks een kort gesprek met de leerling tot de hulp start.",
+    "School biedt een rustplek en een vast aanspreekpunt; ouders bellen bij zorgen de IB'er.",
+    "J&G-coach houdt tweewekelijks contact met ouders tot de behandeling begint.",
+]
+PROGRESS_NOTES = [
+    "Drie gesprekken gevoerd met ouders en leerling; afspraken over ochtendritme lopen.",
+    "Leerling komt trouw naar de gesprekken; thuis is meer rust sinds de vaste dagstructuur.",
+    "Gezin heeft de eerste sessies gevolgd; ouders oefenen met de aanpak van driftbuien.",
+]
+MDO_MINUTES = [
+    "We hebben besproken hoe het op school en thuis gaat. Iedereen ziet dat het kind zich "
+    "niet prettig voelt. We spreken af dat de J&G-coach met het gezin gaat praten en dat de "
+    "school een rustig plekje in de klas regelt. Over zes weken kijken we samen hoe het gaat.",
+    "De school ziet veel verzuim. Ouders vertellen dat het ochtendritme thuis lastig is. We "
+    "spreken af dat de leerplichtambtenaar een gesprek voert, dat de mentor dagelijks contact "
+    "heeft en dat het wijkteam ouders helpt met de ochtenden.",
+    "We hebben gekeken wat het kind nodig heeft om te blijven leren. Er komt extra begeleiding "
+    "op school en de J&G-coach ondersteunt thuis. Ouders en kind denken mee over de doelen.",
+]
+MDO_ACTIONS = [
+    "Gesprek met ouders over de thuissituatie plannen",
+    "Aanmelding bij de jeugdhulpaanbieder klaarzetten",
+    "Rustplek en time-outkaart in de klas regelen",
+    "Verzuimgesprek met leerling en ouders voeren",
+    "Afstemmen met de jeugdarts over de klachten",
+    "Doelen voor het arrangement uitwerken met de leerling",
+]
+PLAN_SUMMARIES = {
+    "opp": "Uitstroomperspectief en de extra ondersteuning op school per vak.",
+    "jeugd_gezinsplan": "Afspraken met het gezin over opvoeding, dagritme en steun uit het "
+                        "netwerk.",
+    "integraal": "Eén plan voor school en thuis: doelen per domein en wie wat doet.",
+}

@@ -235,3 +235,30 @@ def test_demo_ib_logs_in_with_the_readme_password_and_sees_a_full_caseload(seede
     assert caseload.status_code == 200
     total = int(re.search(r"(\d+) casussen", text_of(caseload)).group(1))
     assert total >= 50
+
+
+def test_demo_journeys_leave_terugkoppeling_regie_handovers_and_inboxes(seeded):
+    """The demo shows the journey's records: the school's terugkoppeling on the timeline, regie
+    taken over by acceptance, MDO agreements in someone's task list, and a handover waiting for
+    the demo J&G-coach in their inbox."""
+    from app.cases.models import CaseEvent, HandoverStatus, MdoAction, RegieHandover
+    from app.notifications.models import Notification
+
+    feedback = [e for e in all_of(CaseEvent) if e.kind == "feedback"]
+    assert any(e.summary.startswith("Hulp gestart op") for e in feedback)
+    assert any(e.summary.startswith("Verwijzing geaccepteerd door") for e in feedback)
+    # content-free: no pupil reference ever appears in a timeline line
+    references = {c.pupil.reference for c in all_of(Case)}
+    assert not any(ref in e.summary for e in all_of(CaseEvent) for ref in references)
+    handovers = all_of(RegieHandover)
+    holders = {c.id: c.regie_holder_id for c in all_of(Case)}
+    accepted = [h for h in handovers if h.status == HandoverStatus.accepted]
+    assert accepted and all(h.answered_at >= h.requested_at for h in accepted)
+    pending = [h for h in handovers if h.status == HandoverStatus.requested]
+    coach = db.session.scalar(sa.select(User).where(User.email.like("jg.noord@%")))
+    assert [h.to_user_id for h in pending] == [coach.id]
+    assert holders[pending[0].case_id] != coach.id  # the old holder keeps regie until accepted
+    assert any(a.done_at is None for a in all_of(MdoAction))
+    kinds = {(n.user_id, n.kind) for n in all_of(Notification)}
+    assert (coach.id, "handover_request") in kinds
+    assert all(n.link.startswith("/") for n in all_of(Notification))

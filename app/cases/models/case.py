@@ -134,6 +134,9 @@ class Case(db.Model):
     regie_handovers: so.Mapped[list["RegieHandover"]] = so.relationship(  # noqa: F821
         back_populates="case", order_by="RegieHandover.id"
     )
+    events: so.Mapped[list["CaseEvent"]] = so.relationship(
+        order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -270,3 +273,4 @@ class CaseEvent(db.Model):
     referral_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("referral.id"))
 
     actor: so.Mapped["User | None"] = so.relationship()  # noqa: F821
+    referral: so.Mapped["Referral | None"] = so.relationship()  # noqa: F821

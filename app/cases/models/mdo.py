@@ -109,6 +109,7 @@ class MdoAction(db.Model):
     done_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("app_user.id"))
 
     meeting: so.Mapped[MdoMeeting] = so.relationship(back_populates="actions")
+    case: so.Mapped["Case"] = so.relationship()  # noqa: F821
     owner: so.Mapped["User"] = so.relationship(foreign_keys=[owner_id])  # noqa: F821
 
     __table_args__ = (

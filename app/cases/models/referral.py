@@ -59,6 +59,9 @@ class Referral(db.Model):
     to_organisation: so.Mapped["Organisation"] = so.relationship()  # noqa: F821
     to_user: so.Mapped["User | None"] = so.relationship(foreign_keys=[to_user_id])  # noqa: F821
     sent_by: so.Mapped["User"] = so.relationship(foreign_keys=[sent_by_id])  # noqa: F821
+    redirected_to: so.Mapped["Referral | None"] = so.relationship(
+        remote_side=[id], foreign_keys=[redirected_to_id]
+    )
     notes: so.Mapped[list["ReferralNote"]] = so.relationship(
         back_populates="referral", order_by="ReferralNote.id", cascade="all, delete-orphan"
     )
@@ -84,4 +87,5 @@ class ReferralNote(db.Model):
     text: so.Mapped[str] = so.mapped_column(sa.Text)
 
     referral: so.Mapped[Referral] = so.relationship(back_populates="notes")
+    case: so.Mapped["Case"] = so.relationship()  # noqa: F821
     author: so.Mapped["User"] = so.relationship()  # noqa: F821
