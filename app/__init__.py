@@ -88,12 +88,21 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
     from app.main import bp as main_bp
+    from app.notifications.views import bp as notifications_bp
     from app.org.views import bp as org_bp
+    from app.org.views.directory import bp as directory_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(directory_bp)
+    from app.escalation.thuiszitter_views import bp as thuiszitter_bp
+    from app.escalation.views import bp as escalation_bp
+
+    app.register_blueprint(escalation_bp)
+    app.register_blueprint(thuiszitter_bp)
     # Adds the CSV export to the audit blueprint. Not `import app.audit.export_views`: that
     # would rebind the local name `app` to the package.
     from app.audit import export_views  # noqa: F401
@@ -123,6 +132,7 @@ def register_template_helpers(app: Flask) -> None:
     from app.auth.models import ROLE_LABELS
     from app.cases import workflow
     from app.cases.models import SIGNAL_CATEGORY_LABELS
+    from app.notifications.views import header_context
 
     app.jinja_env.globals.update(permissions.JINJA_GLOBALS)
     app.jinja_env.globals.update(
@@ -132,6 +142,7 @@ def register_template_helpers(app: Flask) -> None:
         closure_label=lambda value: workflow.reason_label("close", value),
     )
     app.jinja_env.filters.update(filters.FILTERS)
+    app.context_processor(header_context)  # the unread count in the header
 
 
 def register_commands(app: Flask) -> None:
@@ -140,6 +151,7 @@ def register_commands(app: Flask) -> None:
     from app.backup import backup_command, restore_command
     from app.cases.cli import cases_cli
     from app.demo import seed_demo_command
+    from app.notifications.cli import notifications_cli, outbox_cli
     from app.org.cli import org_cli
     from app.privacy.cli import privacy_cli, retention_cli
 
@@ -152,3 +164,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(notifications_cli)
+    from app.escalation.cli import escalation_cli
+    from app.monitor.cli import monitor_cli
+
+    app.cli.add_command(escalation_cli)
+    app.cli.add_command(monitor_cli)

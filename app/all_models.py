@@ -19,7 +19,7 @@ from app.cases.models import (
     ReferralNote,
     RegieHandover,
 )
-from app.escalation.models import Escalation
+from app.escalation.models import Escalation, EscalationTier, ThuiszitterEpisode
 from app.notifications.models import Notification, OutboxMessage
 from app.org.models import Municipality, Organisation, Region, School, SchoolContact
 
@@ -29,4 +29,5 @@ __all__ = [
     "MdoParticipant", "Membership", "Municipality", "Notification", "Organisation",
     "OutboxMessage", "Pupil", "Referral", "ReferralNote", "Region", "RegieHandover", "School",
     "SchoolContact", "User",
+    "EscalationTier", "ThuiszitterEpisode",
 ]

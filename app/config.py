@@ -56,3 +56,15 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token instead
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+    # E-mail: notify() queues a message in the outbox table; `flask outbox send` (cron) delivers
+    # it over SMTP. MAIL_USE_TLS means STARTTLS; a username needs it (no password in clear text).
+    MAIL_ENABLED = os.environ.get("MAIL_ENABLED", "1") == "1"
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Schakel <noreply@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # The address in e-mails ("log in op …"); e-mails never link to a case.
+    PUBLIC_URL = os.environ.get("SCHAKEL_PUBLIC_URL", "http://127.0.0.1:5000")

@@ -32,7 +32,12 @@ from app.cases.models import (
     SignalCategory,
 )
 from app.cases.workflow import CaseState, EscalationReason
-from app.escalation.models import Escalation
+from app.escalation.models import (
+    Escalation,
+    EscalationTier,
+    ThuiszitterEpisode,
+    ThuiszitterReason,
+)
 from app.extensions import db
 from app.models import utcnow
 from app.notifications.models import Notification
@@ -256,6 +261,29 @@ class EscalationFactory(BaseFactory):
     case = factory.SubFactory(CaseFactory, state=CaseState.escalation)
     reason = EscalationReason.no_youth_care_in_time
     rationale = "Verwijzing al zes weken onbeantwoord."
+
+
+class EscalationTierFactory(BaseFactory):
+    class Meta:
+        model = EscalationTier
+
+    region = factory.SubFactory(RegionFactory)
+    level = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"E{o.level} – trede {o.level}")
+    sla_days = 14
+    decider = "Regionaal coördinator"
+
+
+class ThuiszitterEpisodeFactory(BaseFactory):
+    class Meta:
+        model = ThuiszitterEpisode
+
+    case = factory.SubFactory(CaseFactory)
+    started_on = factory.LazyFunction(lambda: date.today() - timedelta(weeks=5))
+    ended_on = None
+    reason = ThuiszitterReason.schoolweigering
+    exemption = False
+    recorded_by_id = factory.LazyAttribute(lambda o: o.case.opened_by_id)
 
 
 class ReferralNoteFactory(BaseFactory):

@@ -9,13 +9,28 @@ from flask import abort
 
 from app.audit import services as audit
 from app.auth import permissions
-from app.cases.models import Case, CaseEvent, CaseTransition, Pupil
+from app.auth.models import Role
+from app.cases.models import (
+    Case,
+    CaseEvent,
+    CaseTransition,
+    MdoMeeting,
+    Pupil,
+    Referral,
+    ReferralStatus,
+)
 from app.cases.workflow import STATE_LABELS, TRIGGER_LABELS, CaseState, reason_label
 from app.extensions import db
+from app.org.models import School
+
+# Phases past signalering in which a case must have a regie holder (DESIGN §4).
+REGIE_STATES = (CaseState.mdo, CaseState.arrangement, CaseState.evaluation, CaseState.escalation)
 
 
-def caseload_query(user, state: CaseState | None = None, reference: str | None = None):
-    """Cases of the user's schools, most recently active first."""
+def caseload_query(user, state: CaseState | None = None, reference: str | None = None,
+                   without_regie: bool = False):
+    """Cases of the user's schools, most recently active first; `without_regie`: only those
+    past signalering that nobody holds regie for."""
     stmt = (
         sa.select(Case)
         .join(Case.pupil)
@@ -25,6 +40,8 @@ def caseload_query(user, state: CaseState | None = None, reference: str | None =
     )
     if state is not None:
         stmt = stmt.where(Case.state == state)
+    if without_regie:
+        stmt = stmt.where(Case.regie_holder_id.is_(None), Case.state.in_(REGIE_STATES))
     if reference:
         escaped = reference.strip().upper().replace("\\", "\\\\").replace("%", r"\%")
         escaped = escaped.replace("_", r"\_")
@@ -85,3 +102,47 @@ def _transition_entry(t: CaseTransition) -> TimelineEntry:
         lines.append(t.note)
     return TimelineEntry(t.at, title, t.actor.name if t.actor else None, "transition", lines,
                          change)
+
+
+# --- referrals -------------------------------------------------------------------------------
+
+
+def referral_inbox_page(user, which: str, page: int, per_page: int):
+    """The youth professional's referrals: "open" (sent, to answer) or "running" (accepted,
+    waiting, started); addressed to them, or to their organisation without a person. Loads
+    what the permission check and the row need in a fixed number of queries."""
+    statuses = ({ReferralStatus.sent} if which == "open" else
+                {ReferralStatus.accepted, ReferralStatus.waiting, ReferralStatus.started})
+    organisations = user.organisation_ids(Role.youth_professional)
+    order = ((Referral.answer_due_on, Referral.id) if which == "open"
+             else (Referral.sent_at.desc(), Referral.id.desc()))
+    stmt = (
+        sa.select(Referral)
+        .where(sa.or_(Referral.to_user_id == user.id,
+                      sa.and_(Referral.to_user_id.is_(None),
+                              Referral.to_organisation_id.in_(organisations))),
+               Referral.status.in_(statuses))
+        .options(
+            so.joinedload(Referral.to_organisation),
+            so.joinedload(Referral.case).joinedload(Case.school),
+            so.joinedload(Referral.case).selectinload(Case.referrals),
+            so.joinedload(Referral.case).selectinload(Case.consents),
+            so.joinedload(Referral.case).selectinload(Case.mdo_meetings)
+            .selectinload(MdoMeeting.participants),
+            so.joinedload(Referral.case).selectinload(Case.regie_handovers),
+        )
+        .order_by(*order)
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=per_page,
+                       error_out=False)
+
+
+def overdue_referrals(region_id: int, today):
+    """Referrals of the region's cases still unanswered after their answer date (for the
+    escalation rules)."""
+    return db.session.scalars(
+        sa.select(Referral).join(Referral.case).join(Case.school)
+        .where(School.region_id == region_id, Referral.status == ReferralStatus.sent,
+               Referral.answer_due_on < today)
+        .order_by(Referral.answer_due_on, Referral.id)
+    ).all()

@@ -86,8 +86,9 @@ ESCALATION_REASON_LABELS = {
     EscalationReason.parents_school_disagree: "Ouders en school oneens",
 }
 
-# Decisions at an evaluation that send the case back into a running arrangement.
-CONTINUE_DECISIONS = frozenset({"continue", "adjust"})
+# Decisions at an evaluation that send the case back into a running arrangement: as agreed,
+# adjusted, or stepped down to lighter help ("zo snel mogelijk weer afgeschaald").
+CONTINUE_DECISIONS = frozenset({"continue", "adjust", "step_down"})
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,12 @@ def has_accepted_referral(case, kw):
     return case.accepted_referral is not None
 
 
+@guard("Er is geen verwijzing die is geaccepteerd voor lichte hulp.")
+def accepted_for_light_help(case, kw):
+    referral = case.accepted_referral
+    return referral is not None and bool(referral.light_help)
+
+
 @guard("Er is geen geldige toestemming voor de organisatie die de hulp geeft.")
 def consent_covers_referral(case, kw):
     referral = case.accepted_referral
@@ -220,7 +227,8 @@ def evaluation_recorded(case, kw):
     return case.current_evaluation is not None
 
 
-@guard("De evaluatie besluit niet tot voortzetten of bijstellen met een nieuwe evaluatiedatum.")
+@guard("De evaluatie besluit niet tot voortzetten, bijstellen of afschalen met een nieuwe "
+       "evaluatiedatum na vandaag.")
 def evaluation_decided_to_continue(case, kw):
     evaluation = case.current_evaluation
     return (
@@ -231,7 +239,8 @@ def evaluation_decided_to_continue(case, kw):
     )
 
 
-@guard("De evaluatie is niet vastgelegd met de inbreng van de school.")
+@guard("Sluiten na een evaluatie kan alleen met de inbreng van de school (aanwezig of "
+       "schriftelijk): zo sluit de jeugdhulp niet af terwijl het op school slechter gaat.")
 def evaluation_with_school_input(case, kw):
     evaluation = case.current_evaluation
     return evaluation is not None and evaluation.school_input_recorded
@@ -286,8 +295,8 @@ TRANSITIONS = [
      "conditions": [mdo_held_with_two_disciplines, parent_participation_recorded,
                     pupil_voice_recorded, has_regie_holder, has_arrangement_with_goals]},
     {"trigger": "start_light_help", "source": S.signalering, "dest": S.arrangement,
-     "conditions": [has_accepted_referral, consent_covers_referral, note_given,
-                    has_regie_holder, has_arrangement_with_evaluation_date]},
+     "conditions": [has_accepted_referral, accepted_for_light_help, consent_covers_referral,
+                    note_given, has_regie_holder, has_arrangement_with_evaluation_date]},
     {"trigger": "start_evaluation", "source": S.arrangement, "dest": S.evaluation,
      "conditions": [evaluation_due_or_arrangement_ended]},
     {"trigger": "continue_arrangement", "source": S.evaluation, "dest": S.arrangement,

@@ -3,10 +3,13 @@
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from app.demo import escalations
 from app.demo.inbox import fill_inboxes
 from app.demo.phases import play
 from app.demo.story import Story
 from app.demo.world import World, build_world
+from app.escalation.scan import scan
+from app.escalation.services import QUIET
 from app.extensions import db
 
 SEED = 2026
@@ -26,6 +29,9 @@ def seed_demo(today: date | None = None, seed: int = SEED) -> World:
     # Reproducible invented data, not security.
     rng = random.Random(seed)  # noqa: S311  # nosec B311
     world = build_world(today)
+    escalations.add_ladder(world)
+    # Replayed history: escalation rows are completed (tier, deadline) but nobody is notified.
+    db.session.info[QUIET] = True
     links: list = []
     for school_key, count in CASES_PER_SCHOOL.items():
         for number in sorted(rng.sample(range(1000, 10000), count)):
@@ -36,8 +42,11 @@ def seed_demo(today: date | None = None, seed: int = SEED) -> World:
     db.session.flush()
     for evaluation, arrangement in links:
         evaluation.arrangement_id = arrangement.id if arrangement is not None else None
+    escalations.add_thuiszitters(today, seed + 1)
     fill_inboxes(world, until)
     db.session.commit()
+    db.session.info.pop(QUIET, None)
+    scan(today, world.region.code)  # the rules escalate a few more, as cron would have done
     return world
 
 

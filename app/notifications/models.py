@@ -14,13 +14,34 @@ import sqlalchemy.orm as so
 from app.extensions import db
 from app.models import UTCDateTime, utcnow
 
+# Every kind of notification, with the Dutch label the inbox shows. A part of the journey that
+# sends a new kind adds it here; an unknown kind shows as DEFAULT_KIND_LABEL.
+KIND_LABELS = {
+    "new_referral": "Nieuwe verwijzing",
+    "referral_answer": "Antwoord op uw verwijzing",
+    "mdo_invitation": "Uitnodiging voor een MDO",
+    "action_assigned": "Nieuwe actie uit een MDO",
+    "action_due": "Actie uit een MDO bijna of over de datum",
+    "handover_request": "Verzoek om casusregie over te nemen",
+    "handover_answer": "Antwoord op overdracht van casusregie",
+    "handover_withdrawn": "Verzoek om casusregie ingetrokken",
+    "evaluation_due": "Evaluatie van een arrangement komt eraan",
+    "evaluation_decision": "Besluit na een evaluatie",
+    "escalation": "Escalatie",
+}
+DEFAULT_KIND_LABEL = "Bericht"
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, DEFAULT_KIND_LABEL)
+
 
 class Notification(db.Model):
     __tablename__ = "notification"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("app_user.id"))
-    # new_referral, referral_answer, handover_request, action_due, evaluation_due, ...
+    # One of KIND_LABELS.
     kind: so.Mapped[str] = so.mapped_column(sa.String(32))
     case_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("pupil_case.id"), index=True)
     text: so.Mapped[str] = so.mapped_column(sa.String(300))

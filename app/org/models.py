@@ -77,6 +77,14 @@ class Region(db.Model):
     # a school-only case (no youth care involved) is kept much shorter.
     retention_youth_care_years: so.Mapped[int] = so.mapped_column(default=20, server_default="20")
     retention_school_years: so.Mapped[int] = so.mapped_column(default=2, server_default="2")
+    # Thresholds of the automatic escalation rules (app/escalation/rules.py), per region.
+    escalation_referral_days: so.Mapped[int] = so.mapped_column(default=14, server_default="14")
+    escalation_waiting_weeks: so.Mapped[int] = so.mapped_column(default=6, server_default="6")
+    escalation_thuiszitter_weeks: so.Mapped[int] = so.mapped_column(default=4,
+                                                                    server_default="4")
+    escalation_no_regie_days: so.Mapped[int] = so.mapped_column(default=10, server_default="10")
+    escalation_evaluation_days: so.Mapped[int] = so.mapped_column(default=30,
+                                                                  server_default="30")
 
     municipalities: so.Mapped[list["Municipality"]] = so.relationship(
         back_populates="region", order_by="Municipality.name"

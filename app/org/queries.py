@@ -125,3 +125,39 @@ def staff_of_region(region_id: int) -> list[User]:
         .where(User.active, User.memberships.any(Membership.region_id == region_id))
         .order_by(User.name)
     ))
+
+
+# --- wie zit waar: the contact persons of the schools of the user's region(s) ---------------
+
+
+def directory_page(region_ids, page: int, per_page: int, today, *, municipality_id=None,
+                   sector=None, without_contact=None):
+    """Schools of `region_ids` with all their contacts loaded (the template picks today's);
+    `without_contact` (a PartnerType) keeps only schools with no valid contact of that type."""
+    query = (
+        sa.select(School).where(School.region_id.in_(region_ids))
+        .options(so.joinedload(School.municipality),
+                 so.selectinload(School.contacts).options(
+                     so.joinedload(SchoolContact.user), so.joinedload(SchoolContact.deputy),
+                     so.joinedload(SchoolContact.organisation)))
+        .order_by(School.name, School.id)
+    )
+    if municipality_id is not None:
+        query = query.where(School.municipality_id == municipality_id)
+    if sector is not None:
+        query = query.where(School.sector == sector)
+    if without_contact is not None:
+        query = query.where(~sa.exists().where(
+            SchoolContact.school_id == School.id, SchoolContact.partner_type == without_contact,
+            SchoolContact.valid_from <= today,
+            sa.or_(SchoolContact.valid_to.is_(None), SchoolContact.valid_to >= today),
+        ))
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page,
+                       error_out=False)
+
+
+def municipalities_in(region_ids) -> list[Municipality]:
+    return list(db.session.scalars(
+        sa.select(Municipality).where(Municipality.region_id.in_(region_ids))
+        .order_by(Municipality.name)
+    ))

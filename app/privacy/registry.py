@@ -25,7 +25,7 @@ from app.cases.models import (
     ReferralNote,
     RegieHandover,
 )
-from app.escalation.models import Escalation
+from app.escalation.models import Escalation, ThuiszitterEpisode
 from app.notifications.models import Notification
 
 REMOVED = "[verwijderd na bewaartermijn]"
@@ -60,6 +60,7 @@ REGISTRY: tuple[PersonalTable, ...] = (
     PersonalTable(Evaluation, "case_id", free_text=("school_input", "notes")),
     PersonalTable(Notification, "case_id"),  # content-free texts by design
     PersonalTable(Escalation, "case_id", free_text=("rationale", "decision")),
+    PersonalTable(ThuiszitterEpisode, "case_id"),  # dates and a reason category, no free text
     PersonalTable(Pupil, None),
 )
 

@@ -24,6 +24,46 @@ CASE_ROUTES = [
      {"version": "1", "signals": ["gedrag"], "description": "Overschreven."}, "cases.edit"),
     *[("POST", f"/cases/{{id}}/transitions/{t}", {f"{t}-{k}": v for k, v in FORM.items()},
        "cases.fire") for t in TRIGGER_LABELS],
+    ("POST", "/cases/{id}/consents", {"consent-version": "1", "consent-purpose": "Verwijzing "
+     "naar jeugdhulp", "consent-parties": ["parents", "pupil"]}, "cases.consent_record"),
+    ("POST", "/cases/{id}/consents/999999/withdraw", {"withdraw-version": "1"},
+     "cases.consent_withdraw"),
+    ("POST", "/cases/{id}/meldcode", {"meldcode-version": "1", "meldcode-justification":
+     "Ik wil deze casus toch graag met iedereen delen."}, "cases.meldcode"),
+    ("POST", "/cases/{id}/regie", {"regie-version": "1", "regie-to_user_id": "1"},
+     "cases.regie_request"),
+    *[("POST", f"/cases/{{id}}/regie/999999/{what}",
+       {f"regie_{what}-version": "1", f"regie_{what}-reason": "Geen tijd."}, f"cases.regie_{what}")
+      for what in ("accept", "decline", "withdraw")],
+    *[(method, f"/cases/{{id}}/arrangement/{what}", None if method == "GET" else {
+        "version": "1", "kind": "oza_1", "goal_school": "Overschreven.",
+        "starts_on": "2030-01-01", "evaluation_due": "2030-03-01"}, f"cases.arrangement_{what}")
+      for what in ("new", "edit") for method in ("GET", "POST")],
+    ("POST", "/cases/{id}/plans", {"plan-version": "1", "plan-kind": "opp",
+                                   "plan-drawn_up_on": "2020-01-01"}, "cases.plan_new"),
+    ("POST", "/cases/{id}/referrals", {"referral-version": "1", "referral-question": "Hulp?"},
+     "cases.referral_send"),
+    ("GET", "/cases/{id}/referrals/999999", None, "cases.referral"),
+    ("POST", "/cases/{id}/referrals/999999/answer/accept", {"accept-version": "1"},
+     "cases.referral_answer"),
+    ("POST", "/cases/{id}/referrals/999999/notes", {"note-version": "1", "note-text": "Nee."},
+     "cases.referral_note"),
+    *[(method, "/cases/{id}/mdo/plan", None if method == "GET" else {
+        "version": "1", "planned_on": "2030-01-01", "planned_time": "14:00", "chair_id": "1",
+        "invitees": ["o1"]}, "cases.mdo_plan") for method in ("GET", "POST")],
+    *[(method, "/cases/{id}/mdo/999999/hold", None if method == "GET" else {
+        "version": "1", "held_on": "2020-01-01", "held_time": "10:00", "parents": "present",
+        "pupil_voice": "present", "minutes": "Overschreven."}, "cases.mdo_hold")
+      for method in ("GET", "POST")],
+    ("GET", "/cases/{id}/mdo/999999/verslag", None, "cases.mdo_minutes"),
+    ("POST", "/cases/{id}/actions/999999/done", {"version": "1"}, "cases.action_done"),
+    ("POST", "/cases/{id}/evaluation", {"evaluation-version": "1", "evaluation-held_on":
+     "2020-01-01", "evaluation-school_present": "y", "evaluation-outcome": "close",
+     "evaluation-closure_reason": "goals_met"}, "cases.record_evaluation"),
+    ("POST", "/cases/{id}/thuiszitter", {"thuiszitter-version": "1", "thuiszitter-reason":
+     "ziekte", "thuiszitter-started_on": "2020-01-01"}, "thuiszitter.start"),
+    ("POST", "/cases/{id}/thuiszitter/end", {"thuiszitter_end-version": "1",
+     "thuiszitter_end-ended_on": "2020-02-01"}, "thuiszitter.end"),
     ("GET", "/audit/cases/{id}", None, "audit.case_log"),
     ("GET", "/audit/cases/{id}/export.csv", None, "audit.case_log_export"),
 ]

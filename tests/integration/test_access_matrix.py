@@ -10,18 +10,26 @@ from flask import url_for
 
 from app.auth.access_matrix import ALLOW, DENY, MATRIX, PUBLIC
 from app.auth.models import Role
-from app.cases.models import Discipline
+from app.cases.models import Discipline, ReferralStatus
 from app.cases.workflow import CaseState
 from app.org.models import OrganisationKind
 from tests.factories import (
+    ArrangementFactory,
     CaseFactory,
     ConsentFactory,
     EscalationFactory,
+    EscalationTierFactory,
+    EvaluationFactory,
+    MdoActionFactory,
     MdoMeetingFactory,
     MdoParticipantFactory,
+    NotificationFactory,
     OrganisationFactory,
+    ReferralFactory,
+    RegieHandoverFactory,
     SchoolContactFactory,
     SchoolFactory,
+    ThuiszitterEpisodeFactory,
     user_with_role,
 )
 
@@ -55,9 +63,21 @@ def build_world() -> World:
     meeting = MdoMeetingFactory(case=case)
     MdoParticipantFactory(meeting=meeting, user=users[Role.participant],
                           organisation=leerplicht, discipline=Discipline.leerplicht)
-    for organisation in (wijkteam, leerplicht):
-        ConsentFactory(case=case, recipient=organisation)
-    EscalationFactory(case=case)
+    consents = [ConsentFactory(case=case, recipient=organisation)
+                for organisation in (wijkteam, leerplicht)]
+    escalation = EscalationFactory(case=case)
+    ThuiszitterEpisodeFactory(case=case)
+    EvaluationFactory(case=case)  # an earlier evaluation, listed on the case page
+    # an MDO held earlier: its printable minutes, and an open action of the participant
+    held = MdoMeetingFactory(case=case, held_at=case.opened_at, minutes="Verslag.")
+    action = MdoActionFactory(meeting=held, owner_id=users[Role.participant].id)
+    ArrangementFactory(case=case)
+    handover = RegieHandoverFactory(case=case, to_user_id=users[Role.school_staff].id,
+                                    requested_by_id=users[Role.youth_professional].id)
+    # a referral the youth professional accepted: its page, answers and progress notes
+    referral = ReferralFactory(case=case, to_organisation=wijkteam,
+                               to_user=users[Role.youth_professional],
+                               status=ReferralStatus.accepted)
     target = user_with_role(Role.school_staff, school)  # the user the admin routes act on
     contact = SchoolContactFactory(school=school, user=users[Role.youth_professional])
     params = {
@@ -65,6 +85,12 @@ def build_world() -> World:
         "municipality_id": school.municipality_id, "school_id": school.id,
         "organisation_id": wijkteam.id, "contact_id": contact.id, "user_id": target.id,
         "membership_id": target.memberships[0].id,
+        "escalation_id": escalation.id, "tier_id": EscalationTierFactory(region=region).id,
+        "consent_id": consents[0].id, "handover_id": handover.id,
+        "referral_id": referral.id, "step": "wait",
+        "meeting_id": held.id, "action_id": action.id,
+        "notification_id": NotificationFactory(user=users[Role.school_staff], case_id=case.id,
+                                               link=f"/cases/{case.id}").id,
     }
     return World(params, users)
 

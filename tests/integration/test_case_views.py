@@ -316,6 +316,21 @@ def test_the_coordinator_gets_resolve_and_close_on_an_escalated_case(school, log
     assert "Signalering wijzigen" not in text_of(response)
 
 
+def test_a_coordinator_who_closes_an_escalated_case_lands_on_the_queue(school, login):
+    """Closed, the case is out of the coordinator's sight: back to the queue, not a 404."""
+    case, coordinator = _escalated_case(school)
+    client = login(coordinator)
+
+    response = client.post(f"/cases/{case.id}/transitions/close", data={
+        "close-version": str(case.version), "close-reason": "handed_over",
+        "close-note": "Overgedragen aan de school in de nieuwe woonplaats."})
+
+    assert response.status_code == 302
+    assert response.location.endswith("/escalaties/")
+    assert "Casus sluiten: gelukt" in text_of(client.get(response.location))
+    assert client.get(f"/cases/{case.id}").status_code == 404
+
+
 def test_the_school_sees_an_escalated_case_without_buttons(school, ib_client):
     case, _ = _escalated_case(school)
 

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from app.audit import services as audit_services
 from app.audit.models import AuditEvent
-from app.cases.services import core as services
 from app.cases.models import Case, CaseTransition
+from app.cases.services import core as services
 from app.cases.workflow import CaseState
 from app.escalation.models import Escalation
 from app.extensions import db

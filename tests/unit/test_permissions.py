@@ -45,8 +45,9 @@ def org_user(role, region=REGION):
 
 
 def case(state=S.signalering, school=SCHOOL, region=REGION, regie_holder=None,
-         referrals=(), mdo_users=(), consented=None, meldcode=None):
-    """A case; `consented` is the set of organisation ids with valid consent (None: all)."""
+         referrals=(), mdo_users=(), consented=None, meldcode=None, handover_to=None):
+    """A case; `consented` is the set of organisation ids with valid consent (None: all);
+    `handover_to`: the receiver of an open casusregie handover."""
     meeting = SimpleNamespace(participants=[SimpleNamespace(user_id=u.id) for u in mdo_users])
 
     def valid_consent_for(organisation_id, on):
@@ -61,6 +62,7 @@ def case(state=S.signalering, school=SCHOOL, region=REGION, regie_holder=None,
                    for u, status in referrals],
         mdo_meetings=[meeting] if mdo_users else [],
         valid_consent_for=valid_consent_for, meldcode_justification=meldcode,
+        open_handover=SimpleNamespace(to_user_id=handover_to.id) if handover_to else None,
     )
 
 
@@ -277,3 +279,14 @@ def test_regie_named_on_a_non_case_team_account_gives_no_access(role):
     c = case(S.arrangement, regie_holder=someone)
     assert not p.is_regie_holder(someone, c)
     assert not p.can_view_case(someone, c) and not p.can_edit_case(someone, c)
+
+
+def test_the_receiver_of_a_handover_sees_the_case_under_consent_only():
+    coach = org_user(Role.youth_professional)
+    organisation = coach.memberships[0].organisation_id
+
+    access = p.case_access(coach, case(S.mdo, handover_to=coach))
+
+    assert access.rule == f"handover+consent:{organisation}"
+    assert not p.can_view_case(coach, case(S.mdo, handover_to=coach, consented=set()))
+    assert not p.can_view_case(coach, case(S.mdo, handover_to=org_user(Role.youth_professional)))

@@ -82,7 +82,7 @@ class FakeCase(SimpleNamespace):
             current_arrangement=SimpleNamespace(
                 has_goals=lambda: True, evaluation_due=TODAY, ends_on=None
             ),
-            accepted_referral=SimpleNamespace(to_organisation_id=ORG_WIJKTEAM),
+            accepted_referral=SimpleNamespace(to_organisation_id=ORG_WIJKTEAM, light_help=True),
             current_evaluation=SimpleNamespace(
                 decision=SimpleNamespace(value="continue"),
                 next_evaluation_due=TODAY + timedelta(weeks=8),
@@ -211,14 +211,18 @@ BREAKERS = {
     "has_arrangement_with_evaluation_date": (
         {"current_arrangement": _arrangement(evaluation_due=None)}, {}, set()),
     # No accepted referral means no organisation the consent could cover either.
-    "has_accepted_referral": ({"accepted_referral": None}, {}, {"consent_covers_referral"}),
+    "has_accepted_referral": ({"accepted_referral": None}, {},
+                              {"accepted_for_light_help", "consent_covers_referral"}),
+    "accepted_for_light_help": (
+        {"accepted_referral": SimpleNamespace(to_organisation_id=ORG_WIJKTEAM, light_help=False)},
+        {}, set()),
     "consent_covers_referral": ({"consented": {ORG_LEERPLICHT}}, {}, set()),
     "evaluation_due_or_arrangement_ended": (
         {"current_arrangement": _arrangement(evaluation_due=TODAY + timedelta(days=1))}, {},
         set()),
     "evaluation_recorded": ({"current_evaluation": None}, {}, set()),
     "evaluation_decided_to_continue": (
-        {"current_evaluation": _evaluation(decision=SimpleNamespace(value="step_down"))}, {},
+        {"current_evaluation": _evaluation(decision=SimpleNamespace(value="close"))}, {},
         set()),
     "evaluation_with_school_input": (
         {"current_evaluation": _evaluation(school_input_recorded=False)}, {}, set()),
@@ -364,8 +368,8 @@ def test_continuing_needs_a_new_evaluation_date_in_the_future(next_due, allowed)
             _fire(case, "continue_arrangement")
 
 
-@pytest.mark.parametrize("decision", ["continue", "adjust"])
-def test_continue_and_adjust_both_continue_the_arrangement(decision):
+@pytest.mark.parametrize("decision", ["continue", "adjust", "step_down"])
+def test_continue_adjust_and_step_down_all_continue_the_arrangement(decision):
     evaluation = _evaluation(decision=SimpleNamespace(value=decision))
     case = FakeCase(S.evaluation, current_evaluation=evaluation)
     _fire(case, "continue_arrangement")

@@ -17,8 +17,8 @@ from app.escalation.models import Escalation
 from app.extensions import db
 from app.models import utcnow
 
-__all__ = ["CaseConflict", "CaseError", "TransitionNotAllowed", "advance_case", "changing",
-           "open_case", "record_event", "update_signalering"]
+__all__ = ["CaseConflict", "CaseError", "TransitionNotAllowed", "advance_case", "apply_trigger",
+           "changing", "open_case", "record_event", "update_signalering"]
 
 
 class CaseError(ValueError):
@@ -153,6 +153,18 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
             "Werk die bij in plaats van deze te heropenen."
         )
     access = permissions.case_access(actor, case)  # before the step: it may change who sees it
+    apply_trigger(actor, case, trigger, access, **data)
+    _commit(case)
+    return case
+
+
+def apply_trigger(actor, case: Case, trigger: str, access, **data) -> None:
+    """Fire a workflow step in the caller's transaction, without committing: the state and its
+    history row, the escalation it opens or ends, the evaluation date a continued arrangement
+    carries, and the audit row. For a use case that stores a record and fires the step that
+    record decides in one commit (an evaluation, inside `changing`); raises
+    TransitionNotAllowed before changing anything when the step is not possible now.
+    """
     # One flush at commit: one UPDATE of the case, one version step.
     with db.session.no_autoflush:
         evaluation = case.current_evaluation  # read before the step moves state_since
@@ -172,8 +184,6 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
             case.current_arrangement.evaluation_due = next_due
         audit.record_change(f"transition:{trigger}", case, access, user=actor,
                             fields=("state",))
-    _commit(case)
-    return case
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from app.audit import services as audit
 from app.auth import permissions
 from app.cases import queries, workflow
 from app.cases.forms import transition_form
+from app.cases.workflow import CaseState
 from app.extensions import db
 
 # Named after the package, so the templates are found in app/cases/templates.
@@ -50,6 +51,11 @@ def render_detail(case, forms=None, errors=None, status=200):
     ), status
 
 
+# In the evaluation phase these steps are the decision of the evaluation form (cases/_evaluation
+# .html), which records the evaluation and fires them together; no separate buttons.
+DECIDED_BY_EVALUATION = frozenset({"continue_arrangement", "back_to_mdo", "close"})
+
+
 def _actions(case, forms):
     """Steps valid from the current state that this user may take: open ones get a form,
     blocked ones list what is still missing."""
@@ -57,6 +63,8 @@ def _actions(case, forms):
     result = []
     for trigger in workflow.valid_triggers(case):
         if not permissions.can_fire(user(), case, trigger):
+            continue
+        if case.state == CaseState.evaluation and trigger in DECIDED_BY_EVALUATION:
             continue
         if trigger in available:
             form = forms.get(trigger) or transition_form(trigger, case)

@@ -32,18 +32,25 @@ def caseload():
     if state is not None and state not in CaseState.__members__:
         abort(400)
     reference = session.get(SEARCH_KEY)
+    without_regie = request.args.get("zonder_regie") == "1"
     page = queries.caseload_page(
         user(), page=request.args.get("page", 1, type=int),
         per_page=current_app.config["CASELOAD_PAGE_SIZE"],
         state=CaseState(state) if state else None, reference=reference,
+        without_regie=without_regie,
     )
+    body = render_template("cases/caseload.html", page=page, state=state,
+                           reference=session.get(SEARCH_KEY), states=list(CaseState),
+                           without_regie=without_regie)
+    # Logged after rendering: where the log shares the request's connection (SQLite, tests)
+    # it commits the session, and the listed cases would then be reloaded one by one.
     audit.record_access(
         "search" if reference else "list", object_type="caseload",
         detail=f"fase={state or 'alle'} pagina={page.page} treffers={page.total}"
+        + (" zonder_regie" if without_regie else "")
         + (f" referentie={reference}*" if reference else ""),
     )
-    return render_template("cases/caseload.html", page=page, state=state,
-                           reference=session.get(SEARCH_KEY), states=list(CaseState))
+    return body
 
 
 @bp.post("/search")
@@ -130,6 +137,12 @@ def fire(case_id: int, trigger: str):
         return render_detail(case, {trigger: form}, {trigger: messages}, 422)
     flash(f"{workflow.TRIGGER_LABELS[trigger]}: gelukt. De casus staat nu in "
           f"'{workflow.STATE_LABELS[case.state]}'.", "success")
+    if not permissions.can_view_case(current_user, case):
+        # The step took the case out of this user's sight (a coordinator closing or resolving
+        # an escalation): back to their own list rather than a 404.
+        target = ("escalation.queue" if permissions.can_see_escalation_queue(current_user)
+                  else "main.home")
+        return redirect(url_for(target))
     return redirect(url_for("cases.detail", case_id=case.id))
 
 

@@ -1,0 +1,171 @@
+"""Reads for the coordinator's queue and the escalation page, scoped to the coordinator's
+region(s) and to escalated cases only (coordinators see nothing else of a case)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import abort
+
+from app.audit import services as audit
+from app.auth import permissions
+from app.auth.models import Membership, Role, User
+from app.cases.models import Case
+from app.cases.workflow import CaseState, EscalationReason
+from app.escalation.models import Escalation, EscalationTier, ThuiszitterEpisode
+from app.extensions import db
+from app.org.models import Municipality, School
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    reason: EscalationReason | None = None
+    tier: int | None = None
+    municipality_id: int | None = None
+    school_id: int | None = None
+    assigned: str | None = None  # "mij", "niemand" or a user id
+
+    def as_args(self) -> dict:
+        """For links (pagination) that keep the filters."""
+        values = {"reason": self.reason.value if self.reason else None, "tier": self.tier,
+                  "municipality": self.municipality_id, "school": self.school_id,
+                  "assigned": self.assigned}
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def describe(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in self.as_args().items()) or "geen filters"
+
+
+def _open_episode():
+    return sa.exists().where(ThuiszitterEpisode.case_id == Escalation.case_id,
+                             ThuiszitterEpisode.ended_on.is_(None))
+
+
+def queue_query(user, filters: QueueFilters):
+    """Open escalations of escalated cases in the user's region(s): thuiszitters first, then
+    the most overdue against the tier's deadline, then the oldest."""
+    thuiszitter_first = sa.case(
+        (sa.or_(Escalation.reason == EscalationReason.thuiszitter, _open_episode()), 0), else_=1)
+    stmt = (
+        sa.select(Escalation).join(Escalation.case).join(Case.school)
+        .where(Escalation.resolved_at.is_(None), Case.state == CaseState.escalation,
+               School.region_id.in_(permissions.coordinator_region_ids(user)))
+        .options(so.contains_eager(Escalation.case).contains_eager(Case.school),
+                 so.joinedload(Escalation.assigned_coordinator))
+        .order_by(thuiszitter_first, sa.case((Escalation.due_on.is_(None), 1), else_=0),
+                  Escalation.due_on, Escalation.opened_at, Escalation.id)
+    )
+    if filters.reason is not None:
+        stmt = stmt.where(Escalation.reason == filters.reason)
+    if filters.tier is not None:
+        stmt = stmt.where(Escalation.tier == filters.tier)
+    if filters.municipality_id is not None:
+        stmt = stmt.where(School.municipality_id == filters.municipality_id)
+    if filters.school_id is not None:
+        stmt = stmt.where(School.id == filters.school_id)
+    if filters.assigned == "mij":
+        stmt = stmt.where(Escalation.assigned_coordinator_id == user.id)
+    elif filters.assigned == "niemand":
+        stmt = stmt.where(Escalation.assigned_coordinator_id.is_(None))
+    elif filters.assigned:
+        stmt = stmt.where(Escalation.assigned_coordinator_id == int(filters.assigned))
+    return stmt
+
+
+def queue_page(user, filters: QueueFilters, page: int):
+    return db.paginate(queue_query(user, filters), page=page, per_page=PAGE_SIZE,
+                       max_per_page=PAGE_SIZE, error_out=False)
+
+
+def tiers_by_level(region_ids) -> dict[tuple[int, int], EscalationTier]:
+    """(region id, level) -> tier, for the regions on a page: one query."""
+    tiers = db.session.scalars(sa.select(EscalationTier)
+                               .where(EscalationTier.region_id.in_(region_ids))
+                               .order_by(EscalationTier.level))
+    return {(t.region_id, t.level): t for t in tiers}
+
+
+def open_episodes(case_ids) -> dict[int, ThuiszitterEpisode]:
+    """case id -> its open thuiszitter episode, for the cases on a page: one query."""
+    if not case_ids:
+        return {}
+    episodes = db.session.scalars(sa.select(ThuiszitterEpisode).where(
+        ThuiszitterEpisode.case_id.in_(case_ids), ThuiszitterEpisode.ended_on.is_(None)))
+    return {e.case_id: e for e in episodes}
+
+
+def open_episode(case_id: int) -> ThuiszitterEpisode | None:
+    return open_episodes([case_id]).get(case_id)
+
+
+def last_episode(case_id: int) -> ThuiszitterEpisode | None:
+    return db.session.scalar(
+        sa.select(ThuiszitterEpisode).where(ThuiszitterEpisode.case_id == case_id)
+        .order_by(ThuiszitterEpisode.started_on.desc(), ThuiszitterEpisode.id.desc()).limit(1))
+
+
+def episodes_of(case_id: int) -> list[ThuiszitterEpisode]:
+    return list(db.session.scalars(
+        sa.select(ThuiszitterEpisode).where(ThuiszitterEpisode.case_id == case_id)
+        .order_by(ThuiszitterEpisode.started_on.desc(), ThuiszitterEpisode.id.desc())))
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    schools: list
+    municipalities: list
+    coordinators: list
+    tiers: list
+
+
+def filter_choices(user) -> FilterChoices:
+    regions = permissions.coordinator_region_ids(user)
+    schools = db.session.scalars(sa.select(School).where(School.region_id.in_(regions))
+                                 .order_by(School.name)).all()
+    municipalities = db.session.scalars(
+        sa.select(Municipality).where(Municipality.region_id.in_(regions))
+        .order_by(Municipality.name)).all()
+    coordinators = db.session.scalars(
+        sa.select(User).join(Membership)
+        .where(Membership.role == Role.coordinator, Membership.region_id.in_(regions))
+        .distinct().order_by(User.name)).all()
+    levels = db.session.execute(
+        sa.select(EscalationTier.level, sa.func.min(EscalationTier.name))
+        .where(EscalationTier.region_id.in_(regions))
+        .group_by(EscalationTier.level).order_by(EscalationTier.level)).all()
+    return FilterChoices(list(schools), list(municipalities), list(coordinators),
+                         [(level, name) for level, name in levels])
+
+
+def escalation_or_404(escalation_id: int, user) -> Escalation:
+    """An open escalation of an escalated case in the coordinator's region; 404 otherwise
+    (the refusal of an existing one is logged, like a case out of scope)."""
+    escalation = db.session.get(Escalation, escalation_id)
+    if escalation is None:
+        abort(404)
+    case = escalation.case
+    if (escalation.resolved_at is not None or case.state != CaseState.escalation
+            or not permissions.is_coordinator_of_case(user, case)):
+        audit.record_access("denied", case, outcome="denied",
+                            detail="escalatie niet in bereik", object_type="escalation",
+                            object_id=escalation.id)
+        abort(404)
+    return escalation
+
+
+@dataclass(frozen=True)
+class Sla:
+    label: str
+    overdue_days: int  # > 0 past the deadline
+
+
+def sla_status(due_on: date | None, today: date) -> Sla:
+    if due_on is None:
+        return Sla("geen termijn (geen ladder)", 0)
+    late = (today - due_on).days
+    if late > 0:
+        return Sla(f"{late} {'dag' if late == 1 else 'dagen'} over", late)
+    return Sla("binnen termijn", 0)
