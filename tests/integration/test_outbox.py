@@ -135,10 +135,16 @@ def user():
 
 
 def _queue(user, count=1):
+    """Queue `count` e-mails for `user`; returns the ids of their *outbox messages*, oldest
+    first. Not the notifications' ids: the two tables have their own id sequences, and on
+    PostgreSQL a sequence is not rolled back with a test, so they drift apart."""
     notes = [notify(user, "new_referral", f"Er is een nieuwe verwijzing voor u ({n}).")
              for n in range(count)]
     db.session.commit()
-    return [n.id for n in notes]
+    by_note = dict(db.session.execute(
+        sa.select(OutboxMessage.notification_id, OutboxMessage.id)
+        .where(OutboxMessage.notification_id.in_([n.id for n in notes]))).all())
+    return [by_note[n.id] for n in notes]
 
 
 def _messages():
