@@ -3,22 +3,12 @@ end an episode. On its own blueprint with case URLs, as the case page's forms po
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, request
 from flask_login import current_user, login_required
 
 from app.auth import permissions
 from app.cases import queries as case_queries
-from app.cases.services import CaseConflict, CaseError
-from app.cases.views.blueprint import (
-    conflict,
-    deny,
-    detail_section,
-    form_errors,
-    render_detail,
-    stale,
-    user,
-    version,
-)
+from app.cases.views.blueprint import detail_section, submit_case_form, user
 from app.escalation import queries, thuiszitters
 from app.escalation.forms import end_episode_form, start_episode_form
 from app.escalation.models import THUISZITTER_REASON_LABELS, ThuiszitterReason
@@ -55,55 +45,28 @@ def thuiszitter_section(case, user, forms) -> dict:
     return context
 
 
-def _refused(case, key: str, form, exc: CaseError):
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-    return render_detail(case, {key: form}, {key: [str(exc)]}, 422)
-
-
-def _back(case):
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor=ANCHOR))
-
-
 @bp.post("/<int:case_id>/thuiszitter")
 def start(case_id: int):
     case = case_queries.case_or_404(case_id, user())
     form = start_episode_form(formdata=request.form)
-    if stale(form.version.data, case):
-        return conflict(case_id, form)
-    if not permissions.can_record_thuiszitter(current_user, case):
-        deny(case, "thuiszitter:start")
-    if not form.validate():
-        return render_detail(case, {"thuiszitter": form}, {"thuiszitter": form_errors(form)},
-                             422)
-    data = thuiszitters.EpisodeData(form.started_on.data, ThuiszitterReason(form.reason.data),
-                                    form.exemption.data)
-    try:
-        thuiszitters.start_episode(user(), case, version(form.version.data), data)
-    except CaseConflict:
-        return conflict(case_id, form)
-    except CaseError as exc:
-        return _refused(case, "thuiszitter", form, exc)
-    flash("De thuiszitterperiode is vastgelegd.", "success")
-    return _back(case)
+
+    def save(expected: int) -> None:
+        data = thuiszitters.EpisodeData(form.started_on.data,
+                                        ThuiszitterReason(form.reason.data), form.exemption.data)
+        thuiszitters.start_episode(user(), case, expected, data)
+
+    return submit_case_form(case, form, "thuiszitter",
+                            allowed=permissions.can_record_thuiszitter(current_user, case),
+                            action="thuiszitter:start", save=save,
+                            success="De thuiszitterperiode is vastgelegd.", anchor=ANCHOR)
 
 
 @bp.post("/<int:case_id>/thuiszitter/end")
 def end(case_id: int):
     case = case_queries.case_or_404(case_id, user())
     form = end_episode_form(formdata=request.form)
-    if stale(form.version.data, case):
-        return conflict(case_id, form)
-    if not permissions.can_record_thuiszitter(current_user, case):
-        deny(case, "thuiszitter:end")
-    if not form.validate():
-        return render_detail(case, {"thuiszitter_end": form},
-                             {"thuiszitter_end": form_errors(form)}, 422)
-    try:
-        thuiszitters.end_episode(user(), case, version(form.version.data), form.ended_on.data)
-    except CaseConflict:
-        return conflict(case_id, form)
-    except CaseError as exc:
-        return _refused(case, "thuiszitter_end", form, exc)
-    flash("De thuiszitterperiode is beëindigd.", "success")
-    return _back(case)
+    return submit_case_form(
+        case, form, "thuiszitter_end",
+        allowed=permissions.can_record_thuiszitter(current_user, case), action="thuiszitter:end",
+        save=lambda expected: thuiszitters.end_episode(user(), case, expected, form.ended_on.data),
+        success="De thuiszitterperiode is beëindigd.", anchor=ANCHOR)

@@ -17,9 +17,8 @@ from app.cases.views.blueprint import (
     conflict,
     deny,
     detail_section,
-    form_errors,
-    render_detail,
     stale,
+    submit_case_form,
     user,
     version,
 )
@@ -108,21 +107,15 @@ def _arrangement_data(form) -> arrangements.ArrangementData:
 def plan_new(case_id: int):
     case = queries.case_or_404(case_id, user())
     form = plan_form(case, formdata=request.form)
-    if stale(form.version.data, case):
-        return conflict(case_id, form)
-    if not permissions.can_record_plan(current_user, case):
-        deny(case, "plan:create")
-    if not form.validate():
-        return render_detail(case, {"plan": form}, {"plan": form_errors(form)}, 422)
-    data = arrangements.PlanData(
-        kind=form.kind.data, drawn_up_on=form.drawn_up_on.data, summary=form.summary.data,
-        names_home=form.names_home.data, names_school=form.names_school.data,
-    )
-    try:
-        arrangements.record_plan(user(), case, version(form.version.data), data)
-    except services.CaseConflict:
-        return conflict(case_id, form)
-    except services.CaseError as exc:
-        return render_detail(case, {"plan": form}, {"plan": [str(exc)]}, 422)
-    flash("Het plan is vastgelegd.", "success")
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor="kop-arrangement"))
+
+    def save(expected: int) -> None:
+        data = arrangements.PlanData(
+            kind=form.kind.data, drawn_up_on=form.drawn_up_on.data, summary=form.summary.data,
+            names_home=form.names_home.data, names_school=form.names_school.data,
+        )
+        arrangements.record_plan(user(), case, expected, data)
+
+    return submit_case_form(case, form, "plan",
+                            allowed=permissions.can_record_plan(current_user, case),
+                            action="plan:create", save=save, success="Het plan is vastgelegd.",
+                            anchor="kop-arrangement")

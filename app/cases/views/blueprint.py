@@ -1,17 +1,22 @@
 """The `cases` blueprint and what every case screen shares: the detail page that the parts of
-the journey add their sections to, the refusal, and the 409 conflict answer."""
+the journey add their sections to, the refusal, the 409 conflict answer, and the one way a form
+on the case page is submitted."""
 
 from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.audit import services as audit
 from app.auth import permissions
 from app.cases import queries, workflow
 from app.cases.forms import transition_form
+from app.cases.services import CaseConflict, CaseError
 from app.cases.workflow import CaseState
 from app.extensions import db
+
+T = TypeVar("T")
 
 # Named after the package, so the templates are found in app/cases/templates.
 bp = Blueprint("cases", "app.cases", url_prefix="/cases", template_folder="templates")
@@ -75,7 +80,7 @@ def _actions(case, forms):
     return result
 
 
-def deny(case, action: str):
+def deny(case, action: str) -> NoReturn:
     """Refuse an in-scope action the user may not take: logged, then 403."""
     audit.record_access("denied", case, permissions.case_access(current_user, case),
                         outcome="denied", detail=action)
@@ -107,3 +112,35 @@ def conflict(case_id: int, form):
     case = queries.case_or_404(case_id, user())
     return render_template("cases/conflict.html", case=case, form=form,
                            timeline=queries.timeline(case)[:5]), 409
+
+
+def refused(case, key: str, form, exc: CaseError):
+    """A service refusal: the message at its field (or above the form), nothing stored (422)."""
+    if exc.field and exc.field in form:
+        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+    return render_detail(case, {key: form}, {key: [str(exc)]}, 422)
+
+
+def submit_case_form(case, form, key: str, *, allowed: bool, action: str,
+                     save: Callable[[int], T], success: str | Callable[[T], str],
+                     anchor: str | None = None):
+    """Submit a form of the case page, in the order every write keeps: a stale version is a
+    409 (before the permission, so a case that moved out of the user's hands says so), a step
+    the user may not take is logged and 403 (before validation), invalid input shows the case
+    page again with form `key` (422), then `save(expected_version)` runs the one service call.
+    A service refusal is a 422 with its message; success is flashed (a callable gets what
+    `save` returned) and redirects to the case page, at `anchor`."""
+    if stale(form.version.data, case):
+        return conflict(case.id, form)
+    if not allowed:
+        deny(case, action)
+    if not form.validate():
+        return render_detail(case, {key: form}, {key: form_errors(form)}, 422)
+    try:
+        result = save(version(form.version.data))
+    except CaseConflict:
+        return conflict(case.id, form)
+    except CaseError as exc:
+        return refused(case, key, form, exc)
+    flash(success(result) if callable(success) else success, "success")
+    return redirect(url_for("cases.detail", case_id=case.id, _anchor=anchor))

@@ -25,13 +25,17 @@ from app.cases.views.blueprint import (
     deny,
     detail_section,
     form_errors,
+    refused,
     render_detail,
     stale,
+    submit_case_form,
     user,
     version,
 )
 from app.extensions import db
 from app.org.models import Organisation
+
+ANCHOR = "kop-toestemming"
 
 
 @detail_section
@@ -97,9 +101,9 @@ def consent_record(case_id: int):
     except CaseConflict:
         return conflict(case_id, form)
     except CaseError as exc:
-        return _refused(case, "consent", form, exc)
+        return refused(case, "consent", form, exc)
     flash(f"De toestemming voor {consent.recipient.name} is vastgelegd.", "success")
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor="kop-toestemming"))
+    return redirect(url_for("cases.detail", case_id=case.id, _anchor=ANCHOR))
 
 
 @bp.post("/<int:case_id>/consents/<int:consent_id>/withdraw")
@@ -109,46 +113,22 @@ def consent_withdraw(case_id: int, consent_id: int):
     if consent is None or consent.case_id != case.id:
         abort(404)
     form = WithdrawConsentForm(formdata=request.form, prefix="withdraw")
-    if stale(form.version.data, case):
-        return conflict(case_id, form)
-    if not permissions.can_manage_consent(current_user, case):
-        deny(case, "consent:withdraw")
-    if not form.validate():
-        return render_detail(case, {"withdraw": form}, {"withdraw": form_errors(form)}, 422)
-    try:
-        services.withdraw_consent(user(), case, version(form.version.data), consent)
-    except CaseConflict:
-        return conflict(case_id, form)
-    except CaseError as exc:
-        return _refused(case, "withdraw", form, exc)
-    flash(f"De toestemming voor {consent.recipient.name} is ingetrokken. Wie de casus alleen "
-          "op grond van deze toestemming zag, ziet hem niet meer.", "success")
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor="kop-toestemming"))
+    return submit_case_form(
+        case, form, "withdraw",
+        allowed=permissions.can_manage_consent(current_user, case), action="consent:withdraw",
+        save=lambda expected: services.withdraw_consent(user(), case, expected, consent),
+        success=lambda _: f"De toestemming voor {consent.recipient.name} is ingetrokken. Wie "
+                          "de casus alleen op grond van deze toestemming zag, ziet hem niet meer.",
+        anchor=ANCHOR)
 
 
 @bp.post("/<int:case_id>/meldcode")
 def meldcode(case_id: int):
     case = queries.case_or_404(case_id, user())
     form = MeldcodeForm(formdata=request.form, prefix="meldcode")
-    if stale(form.version.data, case):
-        return conflict(case_id, form)
-    if not permissions.can_record_meldcode(current_user, case):
-        deny(case, "meldcode:record")
-    if not form.validate():
-        return render_detail(case, {"meldcode": form}, {"meldcode": form_errors(form)}, 422)
-    try:
-        services.record_meldcode(user(), case, version(form.version.data),
-                                 form.justification.data)
-    except CaseConflict:
-        return conflict(case_id, form)
-    except CaseError as exc:
-        return _refused(case, "meldcode", form, exc)
-    flash("De meldcode-afweging is vastgelegd en staat in de tijdlijn.", "success")
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor="kop-toestemming"))
-
-
-def _refused(case, key: str, form, exc: CaseError):
-    """A service refusal: the message at its field (or above the form), nothing stored."""
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-    return render_detail(case, {key: form}, {key: [str(exc)]}, 422)
+    return submit_case_form(
+        case, form, "meldcode",
+        allowed=permissions.can_record_meldcode(current_user, case), action="meldcode:record",
+        save=lambda expected: services.record_meldcode(user(), case, expected,
+                                                       form.justification.data),
+        success="De meldcode-afweging is vastgelegd en staat in de tijdlijn.", anchor=ANCHOR)

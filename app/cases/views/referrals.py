@@ -28,8 +28,8 @@ from app.cases.views.blueprint import (
     deny,
     detail_section,
     form_errors,
-    render_detail,
     stale,
+    submit_case_form,
     user,
     version,
 )
@@ -73,24 +73,16 @@ def _latest_feedback(case) -> dict[int, CaseEvent]:
 @bp.post("/<int:case_id>/referrals")
 def referral_send(case_id: int):
     case = queries.case_or_404(case_id, user())
-    choices = services.professional_choices(case)
-    form = referral_form(case, choices, formdata=request.form)
-    if stale(form.version.data, case):
-        return conflict(case_id, form)
-    if not permissions.can_send_referral(current_user, case):
-        deny(case, "referral:send")
-    if not form.validate():
-        return render_detail(case, {"referral": form}, {"referral": form_errors(form)}, 422)
-    try:
-        referral = services.send_referral(user(), case, version(form.version.data),
-                                          int(form.professional.data), form.question.data)
-    except CaseConflict:
-        return conflict(case_id, form)
-    except CaseError as exc:
-        _attach(form, exc)
-        return render_detail(case, {"referral": form}, {"referral": [str(exc)]}, 422)
-    flash(f"De verwijzing naar {referral.to_organisation.name} is verstuurd.", "success")
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor="kop-verwijzingen"))
+    form = referral_form(case, services.professional_choices(case), formdata=request.form)
+    return submit_case_form(
+        case, form, "referral",
+        allowed=permissions.can_send_referral(current_user, case), action="referral:send",
+        save=lambda expected: services.send_referral(user(), case, expected,
+                                                     int(form.professional.data),
+                                                     form.question.data),
+        success=lambda referral: f"De verwijzing naar {referral.to_organisation.name} is "
+                                 "verstuurd.",
+        anchor="kop-verwijzingen")
 
 
 def _attach(form, exc: CaseError) -> None:

@@ -1,14 +1,14 @@
 """Casusregie on the case page (holder, open handover, the request form), the answers to a
 handover, and the list of handovers addressed to me."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import orm
 
 from app.audit import services as audit
 from app.auth import permissions
 from app.auth.models import User
-from app.cases import queries, services
+from app.cases import queries
 from app.cases.forms.regie import (
     HandoverAnswerForm,
     HandoverDeclineForm,
@@ -17,17 +17,7 @@ from app.cases.forms.regie import (
 )
 from app.cases.models import Case, HandoverStatus, RegieHandover
 from app.cases.services import regie
-from app.cases.views.blueprint import (
-    bp,
-    conflict,
-    deny,
-    detail_section,
-    form_errors,
-    render_detail,
-    stale,
-    user,
-    version,
-)
+from app.cases.views.blueprint import bp, detail_section, submit_case_form, user
 from app.extensions import db
 
 
@@ -52,53 +42,56 @@ def regie_section(case, user, forms) -> dict:
 def regie_request(case_id: int):
     case = queries.case_or_404(case_id, user())
     form = handover_request_form(case, user(), regie.receivers(case), formdata=request.form)
-    if stale(form.version.data, case):
-        return conflict(case_id, form)
-    if not permissions.can_request_regie(current_user, case):
-        deny(case, "regie:request")
-    if not form.validate():
-        return _again(case, "regie_request", form)
-    to_user = db.session.get(User, int(form.to_user_id.data))
-    try:
-        handover = regie.request_handover(user(), case, version(form.version.data), to_user,
-                                          form.note.data)
-    except services.CaseConflict:
-        return conflict(case_id, form)
-    except services.CaseError as exc:
-        return _again(case, "regie_request", form, exc)
+
+    def save(expected: int) -> RegieHandover:
+        to_user = db.session.get(User, int(form.to_user_id.data))
+        return regie.request_handover(user(), case, expected, to_user, form.note.data)
+
+    return submit_case_form(case, form, "regie_request",
+                            allowed=permissions.can_request_regie(current_user, case),
+                            action="regie:request", save=save, success=_requested)
+
+
+def _requested(handover: RegieHandover) -> str:
     if handover.status == HandoverStatus.accepted:
-        flash("U heeft nu de casusregie van deze casus.", "success")
-    else:
-        flash(f"Het verzoek is naar {to_user.name} gestuurd. Tot die het accepteert, blijft de "
-              "huidige regiehouder verantwoordelijk.", "success")
-    return redirect(url_for("cases.detail", case_id=case.id))
+        return "U heeft nu de casusregie van deze casus."
+    return (f"Het verzoek is naar {handover.to_user.name} gestuurd. Tot die het accepteert, "
+            "blijft de huidige regiehouder verantwoordelijk.")
 
 
 @bp.post("/<int:case_id>/regie/<int:handover_id>/accept")
 def regie_accept(case_id: int, handover_id: int):
     case, handover = _handover_or_404(case_id, handover_id)
-    form = HandoverAnswerForm(prefix="regie_accept")
-    return _answer(case, handover, "regie_accept", form, permissions.can_answer_handover,
-                   lambda v: regie.accept_handover(user(), case, v, handover),
-                   "U heeft nu de casusregie van deze casus.")
+    return submit_case_form(
+        case, HandoverAnswerForm(prefix="regie_accept"), "regie_accept",
+        allowed=permissions.can_answer_handover(current_user, case, handover),
+        action="regie:accept",
+        save=lambda expected: regie.accept_handover(user(), case, expected, handover),
+        success="U heeft nu de casusregie van deze casus.")
 
 
 @bp.post("/<int:case_id>/regie/<int:handover_id>/decline")
 def regie_decline(case_id: int, handover_id: int):
     case, handover = _handover_or_404(case_id, handover_id)
     form = HandoverDeclineForm(prefix="regie_decline")
-    return _answer(case, handover, "regie_decline", form, permissions.can_answer_handover,
-                   lambda v: regie.decline_handover(user(), case, v, handover, form.reason.data),
-                   "U heeft het verzoek afgewezen. De vrager krijgt daarvan bericht.")
+    return submit_case_form(
+        case, form, "regie_decline",
+        allowed=permissions.can_answer_handover(current_user, case, handover),
+        action="regie:decline",
+        save=lambda expected: regie.decline_handover(user(), case, expected, handover,
+                                                     form.reason.data),
+        success="U heeft het verzoek afgewezen. De vrager krijgt daarvan bericht.")
 
 
 @bp.post("/<int:case_id>/regie/<int:handover_id>/withdraw")
 def regie_withdraw(case_id: int, handover_id: int):
     case, handover = _handover_or_404(case_id, handover_id)
-    form = HandoverAnswerForm(prefix="regie_withdraw")
-    return _answer(case, handover, "regie_withdraw", form, permissions.can_withdraw_handover,
-                   lambda v: regie.withdraw_handover(user(), case, v, handover),
-                   "Het verzoek om de casusregie over te dragen is ingetrokken.")
+    return submit_case_form(
+        case, HandoverAnswerForm(prefix="regie_withdraw"), "regie_withdraw",
+        allowed=permissions.can_withdraw_handover(current_user, case, handover),
+        action="regie:withdraw",
+        save=lambda expected: regie.withdraw_handover(user(), case, expected, handover),
+        success="Het verzoek om de casusregie over te dragen is ingetrokken.")
 
 
 @bp.get("/regie")
@@ -130,29 +123,3 @@ def _handover_or_404(case_id: int, handover_id: int):
         abort(404)
     return case, handover
 
-
-def _answer(case, handover, key, form, allowed, act, success: str):
-    """The shape of every answer to a handover: version, permission, input, service, PRG."""
-    if stale(form.version.data, case):
-        return conflict(case.id, form)
-    if not allowed(current_user, case, handover):
-        deny(case, key.replace("_", ":", 1))
-    if not form.validate():
-        return _again(case, key, form)
-    try:
-        act(version(form.version.data))
-    except services.CaseConflict:
-        return conflict(case.id, form)
-    except services.CaseError as exc:
-        return _again(case, key, form, exc)
-    flash(success, "success")
-    return redirect(url_for("cases.detail", case_id=case.id))
-
-
-def _again(case, key: str, form, exc: services.CaseError | None = None):
-    """Show the case page again (422) with this form, its input and the Dutch messages."""
-    if exc is None:
-        return render_detail(case, {key: form}, {key: form_errors(form)}, 422)
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-    return render_detail(case, {key: form}, {key: [str(exc)]}, 422)
