@@ -7,7 +7,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO := SCHAKEL_DEMO=1
 
-.PHONY: install run test test-sqlite test-pg test-browser chromium pg-up lint bandit sbom migrations-check ci diagram clean
+.PHONY: install run test test-sqlite test-pg test-browser chromium pg-up lint bandit sbom scan wapiti migrations-check ci diagram clean
 
 # Installs once per change of setup.cfg or constraints.txt (pinned versions, reviewed by hand).
 $(BIN)/.installed: setup.cfg pyproject.toml constraints.txt
@@ -63,6 +63,17 @@ bandit: install
 sbom: install
 	$(BIN)/cyclonedx-py requirements constraints.txt --of JSON --output-reproducible \
 	  -o docs/sbom.cdx.json
+
+# Dynamic scan (DAST, ASVS 14.2) of a fresh demo app on loopback, logged in as the demo IB;
+# bounded by SCAN_SECONDS; report in build/wapiti/, triage in docs/security.md. Not part of ci.
+scan: install wapiti
+	$(BIN)/python tools/scan.py
+
+wapiti:
+	@command -v wapiti >/dev/null || { \
+	  echo "Installing Debian's wapiti for the dynamic scan"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends wapiti >/dev/null; }
 
 # The migrations build the schema from nothing and match the models, on both databases.
 migrations-check: install pg-up

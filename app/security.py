@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -16,6 +16,8 @@ CSP = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
+
+HSTS = "max-age=31536000; includeSubDomains"
 
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -38,9 +40,11 @@ def register_security(app: Flask) -> None:
     def _harden(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security",
-                                        "max-age=31536000; includeSubDomains")
+        # Also when the site is configured as served over TLS (SCHAKEL_TLS=1 or production, the
+        # switch behind the Secure cookie): behind a proxy that ends TLS the request looks like
+        # plain HTTP here. Browsers ignore the header on a real HTTP response (RFC 6797 §8.1).
+        if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.endpoint != "static":
             # Pages may hold case data: never store them in a browser or proxy cache.
             response.headers["Cache-Control"] = "no-store"
