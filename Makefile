@@ -7,7 +7,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO := SCHAKEL_DEMO=1
 
-.PHONY: install run test test-sqlite test-pg test-browser chromium pg-up lint bandit sbom scan wapiti migrations-check ci diagram clean
+.PHONY: install run test test-sqlite test-pg test-browser screenshots chromium pg-up lint bandit sbom scan wapiti bench wrk migrations-check ci diagram clean
 
 # Installs once per change of setup.cfg or constraints.txt (pinned versions, reviewed by hand).
 $(BIN)/.installed: setup.cfg pyproject.toml constraints.txt
@@ -39,6 +39,15 @@ test-pg: install pg-up
 # Real-browser tests: Playwright drives Debian's Chromium (browsers cannot be downloaded here).
 test-browser: install chromium
 	$(BIN)/pytest -q -p no:cacheprovider -m browser tests/browser
+
+# The README's screenshots: the browser journeys photograph every main screen into
+# build/screenshots/; these few are copied to docs/screenshots/ (commit them).
+SCREENSHOTS := caseload casus-mdo verwijzingen mdo-vastleggen escalaties
+screenshots: install chromium
+	rm -rf build/screenshots
+	$(BIN)/pytest -q -p no:cacheprovider -m browser tests/browser/test_journey_*.py
+	mkdir -p docs/screenshots
+	for name in $(SCREENSHOTS); do cp build/screenshots/$$name.png docs/screenshots/; done
 
 chromium:
 	@command -v chromium >/dev/null || { \
@@ -74,6 +83,19 @@ wapiti:
 	  echo "Installing Debian's wapiti for the dynamic scan"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends wapiti >/dev/null; }
+
+# Benchmark (issue 7, docs/performance.md): seeds or reuses 10k/100k/1M-case databases under
+# build/bench/, serves them with gunicorn (2 workers) on loopback and drives the main pages
+# with wrk, one JSON line per measurement. BENCH_SIZES=10000 runs one size; DATABASE_URL=
+# postgresql+psycopg://postgres@127.0.0.1:5432/schakel_bench runs it on PostgreSQL. Not in ci.
+bench: install wrk
+	$(BIN)/python tools/bench/run.py
+
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk for the benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends wrk >/dev/null; }
 
 # The migrations build the schema from nothing and match the models, on both databases.
 migrations-check: install pg-up

@@ -103,6 +103,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(escalation_bp)
     app.register_blueprint(thuiszitter_bp)
+    from app.monitor.views import bp as monitor_bp
+
+    app.register_blueprint(monitor_bp)
     # Adds the CSV export to the audit blueprint. Not `import app.audit.export_views`: that
     # would rebind the local name `app` to the package.
     from app.audit import export_views  # noqa: F401
@@ -171,3 +174,6 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(escalation_cli)
     app.cli.add_command(monitor_cli)
+    from app.bench.cli import bench_cli  # refuses to run in production
+
+    app.cli.add_command(bench_cli)

@@ -20,6 +20,7 @@ from app.cases.models import (
     RegieHandover,
 )
 from app.escalation.models import Escalation, EscalationTier, ThuiszitterEpisode
+from app.monitor.models import MONITOR_INDEXES  # noqa: F401  (indexes on the tables above)
 from app.notifications.models import Notification, OutboxMessage
 from app.org.models import Municipality, Organisation, Region, School, SchoolContact
 

@@ -33,6 +33,8 @@ MATRIX: dict[str, dict[Role, str] | str] = {
     # Logging out needs no rights (anonymous: a no-op); tested in test_auth.py.
     "auth.logout": PUBLIC,
     "main.home": only(*ANY_USER),
+    # Begrippen: the glossary holds no case data; linked from every page, the login page too
+    "main.begrippen": PUBLIC,
     # the inbox: every user, own notifications only. The matrix's notification belongs to the
     # school staff user; to everyone else it does not exist (404; test_notifications.py).
     "notifications.index": only(*ANY_USER),
@@ -97,6 +99,10 @@ MATRIX: dict[str, dict[Role, str] | str] = {
     "escalation.resolve": only(Role.coordinator),
     "thuiszitter.start": only(Role.school_staff, Role.youth_professional),
     "thuiszitter.end": only(Role.school_staff, Role.youth_professional),
+    # the monitor: coordinators for their region, school staff for their own school (the
+    # scope a user may not see is refused; tested in test_monitor_views.py)
+    "monitor.dashboard": only(Role.coordinator, Role.school_staff),
+    "monitor.export": only(Role.coordinator, Role.school_staff),
     "org.ladder": ADMIN,
     "org.tier_new": ADMIN,
     "org.tier_edit": ADMIN,

@@ -29,7 +29,7 @@ def _code_field():
         "Code uit uw authenticator-app",
         filters=[_digits],
         validators=[DataRequired("Vul de code van zes cijfers uit uw authenticator-app in."),
-                    Regexp(r"^\d{6}$", message="Een code bestaat uit zes cijfers.")],
+                    Regexp(r"^[0-9]{6}$", message="Een code bestaat uit zes cijfers.")],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 7},
     )
 

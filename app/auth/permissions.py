@@ -378,6 +378,25 @@ def can_manage_ladder(user, region_id: int) -> bool:
     return can_manage_region(user, region_id)
 
 
+# --- monitor -----------------------------------------------------------------------------------
+
+
+def monitor_region_ids(user) -> set[int]:
+    """Regions whose whole monitor a user sees: the regional coordinators'."""
+    return _region_ids(user, Role.coordinator)
+
+
+def monitor_school_ids(user) -> set[int]:
+    """Schools whose own monitor figures a user sees: their school staff's."""
+    return _school_ids(user)
+
+
+def can_see_monitor(user) -> bool:
+    """The monitor (aggregated, suppressed figures only): coordinators for their region,
+    school staff for their own school."""
+    return bool(monitor_region_ids(user) or monitor_school_ids(user))
+
+
 # --- access log ------------------------------------------------------------------------------
 
 
@@ -437,6 +456,6 @@ JINJA_GLOBALS = {
         can_complete_action, can_send_referral, is_referral_receiver, can_answer_referral,
         can_add_progress_note, can_read_progress_notes, can_see_referral_inbox,
         can_see_escalation_queue, can_handle_escalation, can_record_thuiszitter,
-        can_manage_ladder,
+        can_manage_ladder, can_see_monitor,
     )
 }

@@ -11,7 +11,9 @@ import time
 import pyotp
 
 WINDOW = 1  # steps either side of now
-CODE = re.compile(r"^\d{6}$")
+# [0-9], not \d: \d also matches other scripts' digits ("٣٣٣٣٣٣"), which compare_digest refuses
+# with a TypeError (a 500) instead of a plain mismatch.
+CODE = re.compile(r"^[0-9]{6}$")
 
 
 def new_secret() -> str:

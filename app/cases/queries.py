@@ -9,7 +9,7 @@ from flask import abort
 
 from app.audit import services as audit
 from app.auth import permissions
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.cases.models import (
     Case,
     CaseEvent,
@@ -34,24 +34,44 @@ def caseload_query(user, state: CaseState | None = None, reference: str | None =
     stmt = (
         sa.select(Case)
         .join(Case.pupil)
-        .where(Case.school_id.in_(permissions.schools_of(user)))
-        .options(so.selectinload(Case.regie_holder), so.selectinload(Case.school))
+        .where(*_caseload_filters(user, state, reference, without_regie))
+        # The row shows the pupil (from the join above, not a second one), the regie holder's
+        # name (not their memberships) and nothing of the school.
+        .options(so.contains_eager(Case.pupil),
+                 so.selectinload(Case.regie_holder).load_only(User.id, User.name)
+                 .lazyload(User.memberships))
         .order_by(Case.last_activity_at.desc(), Case.id.desc())
     )
-    if state is not None:
-        stmt = stmt.where(Case.state == state)
-    if without_regie:
-        stmt = stmt.where(Case.regie_holder_id.is_(None), Case.state.in_(REGIE_STATES))
-    if reference:
-        escaped = reference.strip().upper().replace("\\", "\\\\").replace("%", r"\%")
-        escaped = escaped.replace("_", r"\_")
-        stmt = stmt.where(Pupil.reference.like(f"{escaped}%", escape="\\"))
     return stmt
 
 
-def caseload_page(user, page: int, per_page: int, **filters):
-    return db.paginate(caseload_query(user, **filters), page=page, per_page=per_page,
-                       max_per_page=per_page, error_out=False)
+def _caseload_filters(user, state, reference, without_regie) -> list:
+    filters = [Case.school_id.in_(permissions.schools_of(user))]
+    if state is not None:
+        filters.append(Case.state == state)
+    if without_regie:
+        filters += [Case.regie_holder_id.is_(None), Case.state.in_(REGIE_STATES)]
+    if reference:
+        escaped = reference.strip().upper().replace("\\", "\\\\").replace("%", r"\%")
+        escaped = escaped.replace("_", r"\_")
+        filters.append(Pupil.reference.like(f"{escaped}%", escape="\\"))
+    return filters
+
+
+def caseload_page(user, page: int, per_page: int, state: CaseState | None = None,
+                  reference: str | None = None, without_regie: bool = False):
+    """One page of the caseload. The total is counted on the case table's (school, activity)
+    index alone, joining the pupil only to search on its reference: the generic count of the
+    paginator wraps the whole row query, pupil join included (docs/performance.md)."""
+    result = db.paginate(caseload_query(user, state, reference, without_regie), page=page,
+                         per_page=per_page, max_per_page=per_page, error_out=False,
+                         count=False)
+    count = sa.select(sa.func.count()).select_from(Case)
+    if reference:
+        count = count.join(Case.pupil)
+    result.total = db.session.scalar(
+        count.where(*_caseload_filters(user, state, reference, without_regie)))
+    return result
 
 
 def case_or_404(case_id: int, user) -> Case:
@@ -116,6 +136,7 @@ def referral_inbox_page(user, which: str, page: int, per_page: int):
     organisations = user.organisation_ids(Role.youth_professional)
     order = ((Referral.answer_due_on, Referral.id) if which == "open"
              else (Referral.sent_at.desc(), Referral.id.desc()))
+    case = so.joinedload(Referral.case, innerjoin=True)
     stmt = (
         sa.select(Referral)
         .where(sa.or_(Referral.to_user_id == user.id,
@@ -124,12 +145,13 @@ def referral_inbox_page(user, which: str, page: int, per_page: int):
                Referral.status.in_(statuses))
         .options(
             so.joinedload(Referral.to_organisation),
-            so.joinedload(Referral.case).joinedload(Case.school),
-            so.joinedload(Referral.case).selectinload(Case.referrals),
-            so.joinedload(Referral.case).selectinload(Case.consents),
-            so.joinedload(Referral.case).selectinload(Case.mdo_meetings)
-            .selectinload(MdoMeeting.participants),
-            so.joinedload(Referral.case).selectinload(Case.regie_handovers),
+            # Inner joins: an outer join around the case's own inner join to its pupil makes
+            # SQLite materialise every case of the database first (docs/performance.md).
+            case.joinedload(Case.school, innerjoin=True),
+            case.selectinload(Case.referrals),
+            case.selectinload(Case.consents),
+            case.selectinload(Case.mdo_meetings).selectinload(MdoMeeting.participants),
+            case.selectinload(Case.regie_handovers),
         )
         .order_by(*order)
     )

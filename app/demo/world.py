@@ -154,8 +154,10 @@ class World:
 
 def build_world(today: date) -> World:
     """Add the organisation side of the region to the session and flush it (ids are needed)."""
+    # Suppression threshold 5, not 10: with 200 cases over ten schools a threshold of 10 hides
+    # nearly every school and quarter of the demo monitor.
     region = Region(code="NK", name="Noord-Kennemerland (demo)", referral_answer_days=10,
-                    reopen_within_years=2)
+                    reopen_within_years=2, suppression_threshold=5)
     world = World(region=region)
     for name in ("Alkmaar", "Heiloo"):
         world.municipalities[name] = Municipality(region=region, name=name)

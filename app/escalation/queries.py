@@ -44,20 +44,23 @@ def _open_episode():
                              ThuiszitterEpisode.ended_on.is_(None))
 
 
-def queue_query(user, filters: QueueFilters):
+def queue_query(user, filters: QueueFilters, *, ids_only: bool = False):
     """Open escalations of escalated cases in the user's region(s): thuiszitters first, then
-    the most overdue against the tier's deadline, then the oldest."""
+    the most overdue against the tier's deadline, then the oldest. `ids_only`: just the
+    escalation ids, in that order (a narrow sort; see `queue_page`)."""
     thuiszitter_first = sa.case(
         (sa.or_(Escalation.reason == EscalationReason.thuiszitter, _open_episode()), 0), else_=1)
     stmt = (
-        sa.select(Escalation).join(Escalation.case).join(Case.school)
+        sa.select(Escalation.id if ids_only else Escalation)
+        .join(Escalation.case).join(Case.school)
         .where(Escalation.resolved_at.is_(None), Case.state == CaseState.escalation,
                School.region_id.in_(permissions.coordinator_region_ids(user)))
-        .options(so.contains_eager(Escalation.case).contains_eager(Case.school),
-                 so.joinedload(Escalation.assigned_coordinator))
         .order_by(thuiszitter_first, sa.case((Escalation.due_on.is_(None), 1), else_=0),
                   Escalation.due_on, Escalation.opened_at, Escalation.id)
     )
+    if not ids_only:
+        stmt = stmt.options(so.contains_eager(Escalation.case).contains_eager(Case.school),
+                            so.joinedload(Escalation.assigned_coordinator))
     if filters.reason is not None:
         stmt = stmt.where(Escalation.reason == filters.reason)
     if filters.tier is not None:
@@ -76,8 +79,21 @@ def queue_query(user, filters: QueueFilters):
 
 
 def queue_page(user, filters: QueueFilters, page: int):
-    return db.paginate(queue_query(user, filters), page=page, per_page=PAGE_SIZE,
-                       max_per_page=PAGE_SIZE, error_out=False)
+    """One page of the queue. The ordering and the count run over escalation ids only, then
+    the page's 50 rows are loaded whole: sorting every open escalation of a region with its
+    case's texts attached costs far more than sorting their ids (docs/performance.md)."""
+    result = db.paginate(queue_query(user, filters, ids_only=True), page=page,
+                         per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    ids = list(result.items)
+    # Inner joins: an outer join around the case's own inner join to its pupil makes SQLite
+    # materialise every case of the database first.
+    loaded = {e.id: e for e in db.session.scalars(
+        sa.select(Escalation).where(Escalation.id.in_(ids))
+        .options(so.joinedload(Escalation.case, innerjoin=True)
+                 .joinedload(Case.school, innerjoin=True),
+                 so.joinedload(Escalation.assigned_coordinator)))} if ids else {}
+    result.items = [loaded[i] for i in ids]
+    return result
 
 
 def tiers_by_level(region_ids) -> dict[tuple[int, int], EscalationTier]:

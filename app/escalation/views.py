@@ -41,11 +41,17 @@ def labels():
             "THUISZITTER_REASON_LABELS": THUISZITTER_REASON_LABELS}
 
 
+def _is_id(raw: str) -> bool:
+    """An id from the query string: ASCII digits that fit the integer columns ("²".isdigit()
+    is true too, and a 30-digit number overflows the database integer: both were a 500)."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 9
+
+
 def _int_arg(name: str) -> int | None:
     raw = request.args.get(name) or None
     if raw is None:
         return None
-    if not raw.isdigit():
+    if not _is_id(raw):
         abort(400)
     return int(raw)
 
@@ -55,7 +61,7 @@ def _filters() -> queries.QueueFilters:
     if reason is not None and reason not in EscalationReason.__members__:
         abort(400)
     assigned = request.args.get("assigned") or None
-    if assigned is not None and assigned not in ("mij", "niemand") and not assigned.isdigit():
+    if assigned is not None and assigned not in ("mij", "niemand") and not _is_id(assigned):
         abort(400)
     return queries.QueueFilters(
         reason=EscalationReason(reason) if reason else None, tier=_int_arg("tier"),

@@ -32,6 +32,7 @@ from app.org.services import (
     REOPEN_WITHIN_YEARS,
     RETENTION_SCHOOL_YEARS,
     RETENTION_YOUTH_CARE_YEARS,
+    SUPPRESSION_THRESHOLD,
 )
 
 NO_CHOICE = "Kies een van de mogelijkheden uit de lijst."
@@ -102,6 +103,14 @@ class RegionForm(FlaskForm):
     retention_school_years = _range_field(
         "Bewaartermijn casus zonder jeugdhulp (jaren na afsluiten)", RETENTION_SCHOOL_YEARS,
         "Daarna haalt Schakel vrije tekst en leerlinggegevens weg; de cijfers blijven")
+    # Optional: left empty, the region keeps its threshold.
+    suppression_threshold = IntegerField(
+        "Monitor: kleinste aantal dat getoond wordt",
+        description="Een cijfer over minder dossiers dan dit toont de monitor niet "
+                    "(onderdrukt); standaard 10 (5 tot en met 100).",
+        invalid_value_message=NO_NUMBER,
+        validators=[Optional(), NumberRange(*SUPPRESSION_THRESHOLD,
+                                            "Vul een getal in van 5 tot en met 100.")])
 
 
 def region_form(region) -> RegionForm:
@@ -109,7 +118,8 @@ def region_form(region) -> RegionForm:
     _prefill(form, {"name": region.name, "referral_answer_days": region.referral_answer_days,
                     "reopen_within_years": region.reopen_within_years,
                     "retention_youth_care_years": region.retention_youth_care_years,
-                    "retention_school_years": region.retention_school_years})
+                    "retention_school_years": region.retention_school_years,
+                    "suppression_threshold": region.suppression_threshold})
     return form
 
 

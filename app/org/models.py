@@ -85,6 +85,9 @@ class Region(db.Model):
     escalation_no_regie_days: so.Mapped[int] = so.mapped_column(default=10, server_default="10")
     escalation_evaluation_days: so.Mapped[int] = so.mapped_column(default=30,
                                                                   server_default="30")
+    # The monitor hides every figure built on fewer records than this (small-cell
+    # suppression, app/monitor/suppression.py): the statistics offices' "rule of 10".
+    suppression_threshold: so.Mapped[int] = so.mapped_column(default=10, server_default="10")
 
     municipalities: so.Mapped[list["Municipality"]] = so.relationship(
         back_populates="region", order_by="Municipality.name"

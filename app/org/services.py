@@ -33,6 +33,8 @@ REOPEN_WITHIN_YEARS = (1, 20)
 # The Jeugdwet keeps youth-care files at least 20 years after the end of care (OTS/voogdij longer).
 RETENTION_YOUTH_CARE_YEARS = (20, 30)
 RETENTION_SCHOOL_YEARS = (1, 20)
+# The monitor's small-cell threshold: at least 5 (statistics offices use 3 to 10; default 10).
+SUPPRESSION_THRESHOLD = (5, 100)
 
 
 class OrgError(ValueError):
@@ -50,6 +52,7 @@ class RegionSettings:
     reopen_within_years: int
     retention_youth_care_years: int = 20
     retention_school_years: int = 2
+    suppression_threshold: int = 10
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ def update_region(region: Region, settings: RegionSettings) -> None:
     _check_range(settings.retention_youth_care_years, RETENTION_YOUTH_CARE_YEARS,
                  "retention_youth_care_years")
     _check_range(settings.retention_school_years, RETENTION_SCHOOL_YEARS, "retention_school_years")
+    _check_range(settings.suppression_threshold, SUPPRESSION_THRESHOLD, "suppression_threshold")
     if settings.reopen_within_years > settings.retention_school_years:
         raise OrgError("Heropenen kan niet langer dan de bewaartermijn van een schoolcasus: "
                        "maak de heropentermijn korter of de bewaartermijn langer.",
@@ -140,6 +144,7 @@ def update_region(region: Region, settings: RegionSettings) -> None:
     region.reopen_within_years = settings.reopen_within_years
     region.retention_youth_care_years = settings.retention_youth_care_years
     region.retention_school_years = settings.retention_school_years
+    region.suppression_threshold = settings.suppression_threshold
     _commit()
 
 

@@ -70,7 +70,8 @@ class SignaleringFields(DutchForm):
 class SignaleringForm(SignaleringFields):
     """New signalering: the pupil (pseudonymous) and the concern."""
 
-    school_id = SelectField("School", coerce=int, validators=[InputRequired(REQUIRED)])
+    school_id = SelectField("School", coerce=int,
+                            validators=[InputRequired("Kies de school van de leerling.")])
     reference = StringField(
         "Leerlingreferentie",
         validators=[
@@ -89,6 +90,7 @@ class SignaleringForm(SignaleringFields):
     )
     birth_year = IntegerField(
         "Geboortejaar",
+        invalid_value_message="Vul het geboortejaar in cijfers in, bijvoorbeeld 2014.",
         validators=[
             InputRequired("Vul het geboortejaar in, bijvoorbeeld 2014."),
             NumberRange(min=date.today().year - 25, max=date.today().year - 2,

@@ -21,7 +21,8 @@ def region_edit(region_id: int):
     def save():
         services.update_region(region, services.RegionSettings(
             form.name.data, form.referral_answer_days.data, form.reopen_within_years.data,
-            form.retention_youth_care_years.data, form.retention_school_years.data))
+            form.retention_youth_care_years.data, form.retention_school_years.data,
+            form.suppression_threshold.data or region.suppression_threshold))
         return url_for("org.index")
 
     return form_page(form, save, "De instellingen van de regio zijn opgeslagen.",

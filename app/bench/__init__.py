@@ -1,0 +1,1 @@
+"""The benchmark's own tools (`flask bench`): a synthetic region at scale. Never in production."""
