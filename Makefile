@@ -42,7 +42,7 @@ test-browser: install chromium
 
 # The README's screenshots: the browser journeys photograph every main screen into
 # build/screenshots/; these few are copied to docs/screenshots/ (commit them).
-SCREENSHOTS := caseload casus-mdo verwijzingen mdo-vastleggen escalaties
+SCREENSHOTS := caseload casus-mdo verwijzingen mdo-vastleggen escalaties monitor
 screenshots: install chromium
 	rm -rf build/screenshots
 	$(BIN)/pytest -q -p no:cacheprovider -m browser tests/browser/test_journey_*.py

@@ -21,10 +21,11 @@ _axe = Axe()
 
 # Per known abbreviation, its first use in the page's own visible text and whether it is
 # explained there: inside an <abbr title>, or written out in the same sentence ("Primair
-# onderwijs (PO)"). Not looked at: what users wrote (.prewrap) and <option>/<textarea> text,
-# which cannot hold an <abbr>. Also every <abbr> with its title.
+# onderwijs (PO)"). Not looked at: what users wrote (.prewrap) and <option>/<textarea> text
+# and the text of an <svg> chart, which cannot hold an <abbr> (a chart's figures are also in the
+# table under it, which is looked at). Also every <abbr> with its title.
 _ABBREVIATIONS_JS = r"""(meanings) => {
-  const skip = 'script, style, option, textarea, [hidden], .visually-hidden, .prewrap';
+  const skip = 'script, style, option, textarea, svg, [hidden], .visually-hidden, .prewrap';
   const found = {}, abbrs = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
