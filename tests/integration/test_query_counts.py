@@ -175,10 +175,6 @@ def _case_records(case, staff, coach, people):
     db.session.flush()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The referral form lists every youth professional of the region and loads each one's "
-    "user on its own (app/cases/services/referrals.py professional_choices: needs "
-    "contains_eager(Membership.user)); see docs/performance.md, Needed changes."))
 def test_case_detail_with_more_professionals_in_the_region(school, staff, coach, login):
     case = CaseFactory(school=school, pupil__school=school, state=CaseState.arrangement,
                        opened_by=staff, regie_holder=coach, regie_since=utcnow())

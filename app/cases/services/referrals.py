@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from app.auth.models import Membership, Role, User
 from app.cases.models import Case, Referral, ReferralNote, ReferralStatus
@@ -182,6 +183,7 @@ def professional_choices(case: Case, today: date | None = None) -> list[Membersh
     school's jeugdhulp contact person first and the deputy second."""
     memberships = db.session.scalars(
         sa.select(Membership).join(Membership.user)
+        .options(so.contains_eager(Membership.user), so.joinedload(Membership.organisation))
         .where(Membership.role == Role.youth_professional,
                Membership.region_id == case.school.region_id,
                Membership.organisation_id.is_not(None), User.active.is_(True))
