@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -35,6 +35,14 @@ def register_security(app: Flask) -> None:
     @app.before_request
     def _assign_request_id():
         g.request_id = secrets.token_hex(8)
+
+    @app.before_request
+    def _refuse_nul_bytes():
+        # No text a person types holds a NUL; PostgreSQL refuses it in every parameter (a 500
+        # there), SQLite would store it. One refusal for all input, before any view runs.
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.after_request
     def _harden(response):

@@ -17,7 +17,8 @@ Nothing here names a form or a route by hand, so a new screen is fuzzed the day 
 - the hidden `version` is the case's real current version (so the request gets past the 409 to
   validation and the service), or garbage;
 - the answer and the page a 302 leads to are below 500 and hold no raw
-  `<script>alert(1)</script>` / `onerror=alert(1)>`; a 4xx does not speak WTForms' English.
+  `<script>alert(1)</script>` / `onerror=alert(1)>`; a 4xx does not speak WTForms' English,
+  and a 422 shows (one of) the Dutch messages its form gave.
 
 `test_stored_input_comes_back_escaped_on_every_page` then stores script through every POST route
 in one world and opens every page as every role. GET routes get the same fuzzing through their
@@ -25,6 +26,8 @@ query string (the directory, escalation-queue and monitor filters, paging...). T
 have their own tests (`SKIPPED`); a POST route the fuzzer cannot reach fails
 `test_the_fuzzer_reaches_every_post_route` unless it is listed there with a reason.
 """
+
+import html
 import importlib
 import importlib.util
 import inspect
@@ -52,7 +55,7 @@ from app.auth.access_matrix import ALLOW, MATRIX, PUBLIC
 from app.auth.models import Role
 from app.cases import workflow
 from app.cases.forms import TEXT_MAX
-from app.cases.models import Case, MdoMeeting
+from app.cases.models import Case, MdoMeeting, ReferralNote
 from app.cases.services import referrals as referral_services
 from app.cases.workflow import CaseState
 from app.extensions import db, limiter
@@ -62,8 +65,9 @@ from tests.integration.test_access_matrix import build_world
 from tests.integration.test_fuzz_forms import FUZZ, anything, hostile_text
 
 APP_DIR = Path(app_package.__file__).parent
-POST_EXAMPLES = 6
-GET_EXAMPLES = 3
+# Few examples per route keep the module fast; FUZZ_EXAMPLES=100 digs deeper.
+POST_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 8))
+GET_EXAMPLES = max(POST_EXAMPLES // 2, 1)
 # No example database (every route would replay the other routes' examples) and no shrinking
 # (shrinking a 100-field body runs hundreds of requests): FUZZ_SHRINK=1 shrinks a failure.
 QUICK = settings(FUZZ, database=None, phases=[Phase.explicit, Phase.generate]
@@ -80,7 +84,7 @@ SKIPPED = {
     "auth.login": "login step 1: test_fuzz_forms.py::test_login_never_breaks, "
                   "test_throttling.py",
     "auth.code": "login step 2, only right after a password: test_two_factor.py (malformed "
-                 "codes), test_throttling.py, and test_a_code_in_other_digits_is_refused below",
+                 "codes), test_throttling.py, and test_a_code_in_other_digits_is_refused_in_dutch",
     "auth.enrol": "login step 2 of a new account: test_two_factor.py, test_throttling.py",
 }
 
@@ -113,6 +117,14 @@ ROLE_PREFERENCE = [Role.school_staff, Role.youth_professional, Role.coordinator,
                    Role.privacy_officer, Role.admin]
 # Text URL arguments: every value the route knows (others are a plain 404).
 URL_VALUES = {"trigger": sorted(workflow.TRIGGER_LABELS), "step": sorted(referral_services.STEPS)}
+# Open findings, left out of the check that a 422 shows its message (see the xfail below): the
+# page hides the form the request answers, and with it the form's messages.
+SILENT_422 = {
+    "escalation.assign": "once the escalation is the coordinator's own, escalation/detail.html "
+                         "hides the assign button and with it form_errors('assign')",
+    "cases.referral_send": "outside SENDABLE_STATES, cases/_referrals.html hides the referral "
+                           "form and with it its messages",
+}
 # Pages the look-around after the saves leaves out: counts only, never stored text (their
 # filters are fuzzed by the GET test).
 SWEEP_SKIPPED = {"monitor.dashboard", "monitor.export"}
@@ -212,11 +224,9 @@ def _static_choices(unbound) -> list[str]:
 
 def _hostile(name: str, ids: list[int]):
     classes = {u.field_class.__name__ for u in VARIANTS.get(name, [])}
-    parts = [anything, several]
+    parts = [anything, several, numbers]  # numbers for every field: codes, references...
     if classes & (DATES | {"TimeField"}):
         parts.append(far_dates)
-    if classes & NUMBERS or name.endswith("_id") or not classes:
-        parts.append(numbers)
     if classes & CHOICES:
         parts.append(st.sampled_from(ids).map(str))
     return st.one_of(parts)
@@ -311,6 +321,17 @@ def _check(response, what: str, statuses=POST_STATUSES) -> None:
     if 400 <= response.status_code < 500:
         english = ENGLISH.search(text_of(response))
         assert english is None, f"{what}: English message {english.group()!r}"
+
+
+def _shows_why(response, forms, what: str) -> None:
+    """A 422 shows (at least one of) the messages its forms gave: the user sees what to fix."""
+    messages = {m for form in forms for errors in form.errors.values() for m in errors
+                if isinstance(m, str)}
+    if response.status_code != 422 or not messages:
+        return
+    text = " ".join(html.unescape(text_of(response)).split())
+    assert any(" ".join(m.split()) in text for m in messages), (
+        f"{what}: 422 without its message, e.g. {sorted(messages)[0]!r}")
 
 
 def _follow(client, response, what: str) -> None:
@@ -444,7 +465,6 @@ def test_every_post_route_survives_hostile_input(app, login, bound_forms, endpoi
         STAGES[endpoint][1](world)
     client = login(world.users[role])
     urls = _urls(app, endpoint, "POST", world.params)
-    # (one key: Flask-WTF binds no input at all to a body without any)
     homes, read, choices = _learn(_poster(client), urls, bound_forms, "POST")
 
     @settings(QUICK, max_examples=POST_EXAMPLES)
@@ -454,13 +474,18 @@ def test_every_post_route_survives_hostile_input(app, login, bound_forms, endpoi
         mode, values, stray = drawn
         limiter.reset()  # reauth and password changes count failures: reach the form instead
         version = _version(world) if mode != "hostile" or real_version else None
+        bound_forms.clear()
         response = client.post(url, data=_body(values, stray, homes[url], strays, version))
-        _check(response, f"POST {url} as {role.value} ({mode})")
+        what = f"POST {url} as {role.value} ({mode})"
+        _check(response, what)
+        if endpoint not in SILENT_422:
+            _shows_why(response, bound_forms, what)
+        bound.update(_prefix(form) for form in bound_forms)
         if response.status_code == 302:
             _follow(client, response, f"POST {url}")
 
+    bound = set()
     post()
-    bound = {_prefix(form) for form in bound_forms}
     assert bound <= set(ALL_PREFIXES), f"forms bound with prefixes the fuzzer lacks: {bound}"
     assert bound <= set(chain(*homes.values())), "the first, empty POST did not show all forms"
 
@@ -599,7 +624,7 @@ def test_every_form_prefix_in_the_app_is_fuzzed():
             if not (literal.group(2) in ALL_PREFIXES if literal else token in DYNAMIC_PREFIXES):
                 missing.append(f"{path.relative_to(APP_DIR.parent)}: prefix={token}")
     assert missing == [], "add these to PREFIXES or DYNAMIC_PREFIXES"
-    assert found >= 20, "the search for prefix= found too little: has the code style changed?"
+    assert found >= 10, "the search for prefix= found too little: has the code style changed?"
 
 
 # --- what the fuzzer found ----------------------------------------------------------------------
@@ -613,3 +638,52 @@ def test_a_code_in_other_digits_is_refused_in_dutch(client, code):
     response = client.post("/auth/code", data={"code": code})
     assert response.status_code == 422
     assert "Een code bestaat uit zes cijfers." in text_of(response)
+
+
+@pytest.mark.parametrize("query", ["page=" + "9" * 30, "tier=²", "tier=" + "9" * 30,
+                                   "assigned=²", "assigned=" + "9" * 30,
+                                   "municipality=" + "9" * 30])
+def test_a_number_in_the_query_past_any_id_is_refused_not_a_crash(login, query):
+    """A page past the database integer (every paginated list) and a filter id that is no
+    number ("²".isdigit() is true) or too long (the escalation queue) were a 500."""
+    world = build_world()
+    response = login(world.users[Role.coordinator]).get(f"/escalaties/?{query}")
+    assert response.status_code == (200 if query.startswith("page=") else 400)
+
+
+def test_a_page_past_the_last_is_an_empty_list(login):
+    world = build_world()
+    client = login(world.users[Role.school_staff])
+    for url in ("/cases/", "/cases/tasks", "/berichten/"):
+        assert client.get(f"{url}?page={'9' * 30}").status_code in (200, 404)
+
+
+def test_a_nul_byte_never_reaches_the_database(login):
+    """SQLite would store it, PostgreSQL refuses it (a 500): app/security.py answers 400."""
+    world = build_world()
+    client = login(world.users[Role.youth_professional])
+    case_id, referral_id = world.params["case_id"], world.params["referral_id"]
+    response = client.post(f"/cases/{case_id}/referrals/{referral_id}/notes",
+                           data={"note-version": _version(world), "note-text": "voor\x00na"})
+    assert response.status_code == 400
+    stored = db.session.scalars(sa.select(ReferralNote.text)
+                                .where(ReferralNote.referral_id == referral_id)).all()
+    assert not any("\x00" in text for text in stored)
+
+
+@pytest.mark.xfail(strict=True, reason="open: SILENT_422 (a template to change)")
+@pytest.mark.parametrize("endpoint", sorted(SILENT_422))
+def test_a_422_on_a_form_the_page_hides_still_says_why(login, endpoint):
+    world = build_world()
+    if endpoint == "escalation.assign":
+        client = login(world.users[Role.coordinator])
+        url = f"/escalaties/{world.params['escalation_id']}/assign"
+        client.post(url, data={"assign-version": _version(world)})  # now the coordinator's own
+        response, message = client.post(url, data={"probe": ""}), "Dit veld is verplicht."
+    else:  # the escalated case: no referrals are sent from there
+        client = login(world.users[Role.school_staff])
+        response = client.post(f"/cases/{world.params['case_id']}/referrals",
+                               data={"referral-version": _version(world)})
+        message = "Kies de jeugdprofessional naar wie u verwijst."
+    assert response.status_code == 422
+    assert message in text_of(response)
