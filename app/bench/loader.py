@@ -115,7 +115,7 @@ class Writer:
             if not self.sqlite:
                 for name in (t for t in TABLE_ORDER if "id" in db.metadata.tables[t].c):
                     conn.execute(sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608  # nosec B608 (fixed table names)
                         f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"))
             ensure_chain_head(conn)
         # Outside a transaction: SQLite checkpoints only then; PostgreSQL's ANALYZE either way.
