@@ -778,7 +778,7 @@ def test_hostile_answers_never_break_and_never_store_script(w, coach_client, ste
 
     response = _answer(coach_client, referral, step, _version(w.case), **data)
 
-    assert response.status_code in (302, 404, 422)
+    assert response.status_code in (302, 400, 404, 422)  # 400: a NUL byte
     page = coach_client.get(f"/cases/{w.case.id}/referrals/{referral.id}")
     assert page.status_code in (200, 404)
     assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
