@@ -29,6 +29,8 @@ def index():
     if sector is not None and sector not in Sector.__members__:
         abort(400)
     municipality_id = request.args.get("municipality", type=int)
+    if municipality_id is not None and not 0 < municipality_id < 2**31:
+        abort(400)  # not an id (PostgreSQL's integer would overflow)
     without = request.args.get("without_youth_care") == "1"
     today = date.today()
     page = queries.directory_page(
