@@ -22,6 +22,7 @@ from app.escalation import queries, services
 from app.escalation.forms import CaseVersionForm, DecisionForm, ResolveForm
 from app.escalation.models import THUISZITTER_REASON_LABELS
 from app.escalation.rules import RULES
+from app.params import id_arg, is_id
 
 # Named after the package, so the templates are found in app/escalation/templates.
 bp = Blueprint("escalation", "app.escalation", url_prefix="/escalaties",
@@ -41,31 +42,16 @@ def labels():
             "THUISZITTER_REASON_LABELS": THUISZITTER_REASON_LABELS}
 
 
-def _is_id(raw: str) -> bool:
-    """An id from the query string: ASCII digits that fit the integer columns ("²".isdigit()
-    is true too, and a 30-digit number overflows the database integer: both were a 500)."""
-    return raw.isascii() and raw.isdigit() and len(raw) <= 9
-
-
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name) or None
-    if raw is None:
-        return None
-    if not _is_id(raw):
-        abort(400)
-    return int(raw)
-
-
 def _filters() -> queries.QueueFilters:
     reason = request.args.get("reason") or None
     if reason is not None and reason not in EscalationReason.__members__:
         abort(400)
     assigned = request.args.get("assigned") or None
-    if assigned is not None and assigned not in ("mij", "niemand") and not _is_id(assigned):
+    if assigned is not None and assigned not in ("mij", "niemand") and not is_id(assigned):
         abort(400)
     return queries.QueueFilters(
-        reason=EscalationReason(reason) if reason else None, tier=_int_arg("tier"),
-        municipality_id=_int_arg("municipality"), school_id=_int_arg("school"),
+        reason=EscalationReason(reason) if reason else None, tier=id_arg("tier"),
+        municipality_id=id_arg("municipality"), school_id=id_arg("school"),
         assigned=assigned)
 
 

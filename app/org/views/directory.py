@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.auth import permissions
 from app.org import queries
 from app.org.models import PARTNER_TYPE_LABELS, SECTOR_LABELS, PartnerType, Sector
+from app.params import id_arg
 
 PAGE_SIZE = 25
 
@@ -28,9 +29,7 @@ def index():
     sector = request.args.get("sector") or None
     if sector is not None and sector not in Sector.__members__:
         abort(400)
-    municipality_id = request.args.get("municipality", type=int)
-    if municipality_id is not None and not 0 < municipality_id < 2**31:
-        abort(400)  # not an id (PostgreSQL's integer would overflow)
+    municipality_id = id_arg("municipality")
     without = request.args.get("without_youth_care") == "1"
     today = date.today()
     page = queries.directory_page(
