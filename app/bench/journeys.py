@@ -11,6 +11,7 @@ from app.bench.loader import Rows
 from app.bench.world import SchoolInfo, World
 from app.cases.workflow import EscalationReason
 from app.demo import texts
+from app.escalation.models import queue_rank
 
 # Share of cases per current state, in per mille: five years of casework, most of it closed;
 # about one case in a hundred waits on the escalation ladder at any time.
@@ -360,7 +361,9 @@ class Journeys:
         coordinator = rng.choice(self.world.coordinators) if rng.random() < 0.6 or decided \
             else None
         resolved = None if open_ else self._at(at + timedelta(days=rng.uniform(11, 30)))
-        self._row("escalation", case_id=c.id, reason=reason,
+        at_home = reason == "thuiszitter" or rng.random() < 0.1
+        self._row("escalation", case_id=c.id, region_id=self.world.region_id,
+                  queue_rank=queue_rank(at_home, due), reason=reason,
                   rationale=c.steps[-1][5], tier=tier, due_on=load.day(due), rule=None,
                   opened_by_id=c.opener, opened_at=load.ts(at),
                   assigned_coordinator_id=coordinator, decision=decision[0],
@@ -368,7 +371,7 @@ class Journeys:
                   decided_at=load.ts(decided) if decided else None,
                   funding_guarantee=decision[1], resolved_at=load.ts(resolved) if resolved
                   else None)
-        if reason == "thuiszitter" or rng.random() < 0.1:
+        if at_home:
             started = at - timedelta(days=rng.uniform(14, 60))
             self._row("thuiszitter_episode", case_id=c.id, started_on=load.day(started.date()),
                       ended_on=None if open_ else load.day(resolved.date()),

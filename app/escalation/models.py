@@ -10,12 +10,28 @@ from app.cases.workflow import EscalationReason
 from app.extensions import db
 from app.models import UTCDateTime, enum_column, utcnow
 
+# The coordinator's queue: thuiszitters first (an escalation for that reason, or any open
+# escalation of a case with an open thuiszitter episode), and within each group the ones with a
+# deadline first, by deadline.
+QUEUE_OTHER_NO_DEADLINE = 3
+
+
+def queue_rank(thuiszitter: bool, due_on: date | None) -> int:
+    """0 thuiszitter with a deadline, 1 thuiszitter without, 2 other with, 3 other without."""
+    return (0 if thuiszitter else 2) + (1 if due_on is None else 0)
+
 
 class Escalation(db.Model):
     __tablename__ = "escalation"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("pupil_case.id"), index=True)
+    # The region of the case's school (a school does not change region): the queue filters on
+    # it without joining the case and its school.
+    region_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("region.id"))
+    # The queue's first sort key, kept by the flush hook in app.escalation.services
+    # (`queue_rank`): thuiszitters first, and within each group no deadline last.
+    queue_rank: so.Mapped[int] = so.mapped_column(sa.SmallInteger, default=QUEUE_OTHER_NO_DEADLINE)
     reason: so.Mapped[EscalationReason] = so.mapped_column(enum_column(EscalationReason))
     rationale: so.Mapped[str] = so.mapped_column(sa.Text)
     # The level of the region's ladder (EscalationTier.level) the escalation is at; None when
@@ -23,7 +39,7 @@ class Escalation(db.Model):
     # SLA) without rewriting history, and "escalations per tier" stays comparable over time.
     tier: so.Mapped[int | None]
     # The deadline of the current tier: the day it reached the tier plus that tier's SLA days.
-    due_on: so.Mapped[date | None] = so.mapped_column(index=True)
+    due_on: so.Mapped[date | None]
     # The automatic rule that opened it (app.escalation.rules.RULES); None when opened by hand.
     rule: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     opened_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("app_user.id"))
@@ -35,7 +51,7 @@ class Escalation(db.Model):
     decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("app_user.id"))
     decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     funding_guarantee: so.Mapped[bool] = so.mapped_column(default=False)
-    resolved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime(), index=True)
+    resolved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     case: so.Mapped["Case"] = so.relationship(back_populates="escalations")  # noqa: F821
     assigned_coordinator: so.Mapped["User | None"] = so.relationship(  # noqa: F821
@@ -43,6 +59,20 @@ class Escalation(db.Model):
     )
     decided_by: so.Mapped["User | None"] = so.relationship(  # noqa: F821
         foreign_keys=[decided_by_id]
+    )
+
+    __table_args__ = (
+        # The coordinator's queue in its order, open escalations only: a page of the queue
+        # reads 50 index entries whatever the size of the region (docs/performance.md).
+        sa.Index("ix_escalation_open_queue", "region_id", "queue_rank", "due_on", "opened_at",
+                 "id", sqlite_where=sa.text("resolved_at IS NULL"),
+                 postgresql_where=sa.text("resolved_at IS NULL")),
+        # Resolved ones by date (the monitor). Partial: as a full index, SQLite's planner chose
+        # it for "resolved_at IS NULL" and then sorted the whole queue anyway.
+        sa.Index("ix_escalation_resolved_at", "resolved_at",
+                 sqlite_where=sa.text("resolved_at IS NOT NULL"),
+                 postgresql_where=sa.text("resolved_at IS NOT NULL")),
+        sa.CheckConstraint("queue_rank BETWEEN 0 AND 3", name="queue_rank"),
     )
 
     def is_decided(self) -> bool:

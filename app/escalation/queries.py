@@ -39,36 +39,38 @@ class QueueFilters:
         return " ".join(f"{k}={v}" for k, v in self.as_args().items()) or "geen filters"
 
 
-def _open_episode():
-    return sa.exists().where(ThuiszitterEpisode.case_id == Escalation.case_id,
-                             ThuiszitterEpisode.ended_on.is_(None))
-
-
 def queue_query(user, filters: QueueFilters, *, ids_only: bool = False):
-    """Open escalations of escalated cases in the user's region(s): thuiszitters first, then
-    the most overdue against the tier's deadline, then the oldest. `ids_only`: just the
-    escalation ids, in that order (a narrow sort; see `queue_page`)."""
-    thuiszitter_first = sa.case(
-        (sa.or_(Escalation.reason == EscalationReason.thuiszitter, _open_episode()), 0), else_=1)
+    """Open escalations in the user's region(s): thuiszitters first, then the most overdue
+    against the tier's deadline, then the oldest. The order is the partial index
+    `ix_escalation_open_queue` (`queue_rank` is kept by the flush hook in services), so a page
+    reads its rows in index order instead of sorting the whole queue. Leaving the escalation
+    state resolves the escalation; the case's state is checked all the same, because the
+    coordinator may see escalated cases only. `ids_only`: just the escalation ids, in that
+    order (see `queue_page`)."""
     stmt = (
         sa.select(Escalation.id if ids_only else Escalation)
-        .join(Escalation.case).join(Case.school)
-        .where(Escalation.resolved_at.is_(None), Case.state == CaseState.escalation,
-               School.region_id.in_(permissions.coordinator_region_ids(user)))
-        .order_by(thuiszitter_first, sa.case((Escalation.due_on.is_(None), 1), else_=0),
-                  Escalation.due_on, Escalation.opened_at, Escalation.id)
+        .join(Escalation.case)
+        .where(Escalation.resolved_at.is_(None),
+               Escalation.region_id.in_(permissions.coordinator_region_ids(user)),
+               Case.state == CaseState.escalation)
+        .order_by(Escalation.queue_rank, Escalation.due_on, Escalation.opened_at,
+                  Escalation.id)
     )
     if not ids_only:
-        stmt = stmt.options(so.contains_eager(Escalation.case).contains_eager(Case.school),
+        stmt = stmt.options(so.contains_eager(Escalation.case)
+                            .joinedload(Case.school, innerjoin=True),
                             so.joinedload(Escalation.assigned_coordinator))
     if filters.reason is not None:
         stmt = stmt.where(Escalation.reason == filters.reason)
     if filters.tier is not None:
         stmt = stmt.where(Escalation.tier == filters.tier)
     if filters.municipality_id is not None:
-        stmt = stmt.where(School.municipality_id == filters.municipality_id)
+        stmt = stmt.where(Escalation.case_id.in_(
+            sa.select(Case.id).join(Case.school)
+            .where(School.municipality_id == filters.municipality_id)))
     if filters.school_id is not None:
-        stmt = stmt.where(School.id == filters.school_id)
+        stmt = stmt.where(Escalation.case_id.in_(
+            sa.select(Case.id).where(Case.school_id == filters.school_id)))
     if filters.assigned == "mij":
         stmt = stmt.where(Escalation.assigned_coordinator_id == user.id)
     elif filters.assigned == "niemand":

@@ -18,8 +18,8 @@ from flask import current_app
 from app.auth.models import Membership, Role, User
 from app.cases.models import Case, CaseTransition
 from app.cases.services import CaseConflict, CaseError, advance_case, changing, record_event
-from app.cases.workflow import STATE_LABELS, CaseState
-from app.escalation.models import Escalation, EscalationTier
+from app.cases.workflow import STATE_LABELS, CaseState, EscalationReason
+from app.escalation.models import Escalation, EscalationTier, ThuiszitterEpisode, queue_rank
 from app.extensions import db
 from app.models import utcnow
 from app.notifications.services import notify
@@ -221,3 +221,35 @@ def _escalation_events(session, flush_context, instances) -> None:
     for obj in [o for o in session.dirty if isinstance(o, Escalation)]:
         if _just_resolved(obj):
             _ended(session, obj)
+    _rank_queue(session)
+
+
+def _rank_queue(session) -> None:
+    """Keep `region_id` and `queue_rank` (the queue's index) right for the escalations this
+    flush opens or changes, and for the open escalations of cases whose thuiszitter episode
+    starts or ends in it: whoever changes them (a use case, the scan, the demo)."""
+    changed = [o for o in session.new | session.dirty]
+    escalations = {o for o in changed if isinstance(o, Escalation)}
+    # An episode may name its case by relationship only until it is flushed.
+    episodes = [(o, o.case.id if o.case is not None else o.case_id) for o in changed
+                if isinstance(o, ThuiszitterEpisode)]
+    if not escalations and not episodes:
+        return
+    with session.no_autoflush:
+        if episodes:
+            escalations |= set(session.scalars(sa.select(Escalation).where(
+                Escalation.case_id.in_({case_id for _, case_id in episodes}),
+                Escalation.resolved_at.is_(None))))
+        case_ids = {e.case.id for e in escalations if e.case.id is not None}
+        at_home = set(session.scalars(sa.select(ThuiszitterEpisode.case_id).where(
+            ThuiszitterEpisode.case_id.in_(case_ids), ThuiszitterEpisode.ended_on.is_(None)))
+        ) if case_ids else set()
+        for episode, case_id in episodes:  # this flush's starts and ends win over the stored
+            (at_home.add if episode.ended_on is None else at_home.discard)(case_id)
+        for escalation in escalations:
+            if escalation.region_id is None:
+                escalation.region_id = escalation.case.school.region_id
+            rank = queue_rank(escalation.reason == EscalationReason.thuiszitter
+                              or escalation.case.id in at_home, escalation.due_on)
+            if escalation.queue_rank != rank:
+                escalation.queue_rank = rank

@@ -52,7 +52,11 @@ class Notification(db.Model):
 
     user: so.Mapped["User"] = so.relationship()  # noqa: F821
 
-    __table_args__ = (sa.Index("ix_notification_user_unread", "user_id", "read_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_notification_user_unread", "user_id", "read_at", "id"),
+        # The inbox, newest first: read in index order however many a user has.
+        sa.Index("ix_notification_user_inbox", "user_id", "created_at", "id"),
+    )
 
 
 class OutboxMessage(db.Model):

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.cases.workflow import CaseState, EscalationReason
+from app.escalation import thuiszitters
+from app.escalation.models import ThuiszitterReason
 from app.extensions import db
 from app.org.models import OrganisationKind
 from tests.conftest import text_of
@@ -88,6 +90,25 @@ def test_thuiszitters_first_then_the_most_overdue(schools, coordinators, ladder,
     assert "10 dagen over" in text and "1 dag over" in text and "binnen termijn" in text
     assert "geen termijn" in text
     assert "E1 – voorzitter" in text
+
+
+def test_a_thuiszitter_episode_moves_the_escalation_up_and_its_end_moves_it_back(
+        schools, coordinators, ladder, login):
+    """The queue's order is kept in the escalation row (queue_rank): a thuiszitter period that
+    starts or ends through the case page reorders the queue at once."""
+    school = schools[0]
+    overdue = _escalation(school, E.no_progress, due_in=-5)
+    later = _escalation(school, E.regie_dispute, due_in=5)
+    staff = user_with_role(Role.school_staff, school)
+    client = login(coordinators[0])
+    assert _listed(client.get("/escalaties/")) == [overdue.id, later.id]
+
+    thuiszitters.start_episode(staff, later.case, later.case.version, thuiszitters.EpisodeData(
+        started_on=TODAY - timedelta(days=3), reason=ThuiszitterReason.schoolweigering))
+    assert _listed(client.get("/escalaties/")) == [later.id, overdue.id]
+
+    thuiszitters.end_episode(staff, later.case, later.case.version, TODAY)
+    assert _listed(client.get("/escalaties/")) == [overdue.id, later.id]
 
 
 def test_columns_show_reference_school_reason_age_and_who_has_it(schools, coordinators, ladder,
