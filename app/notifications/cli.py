@@ -1,5 +1,5 @@
 """Cron commands: `flask outbox send` (every minute), `flask outbox status`,
-`flask notifications remind` (daily)."""
+`flask outbox purge` and `flask notifications remind` (daily)."""
 
 import click
 from flask.cli import AppGroup
@@ -38,6 +38,16 @@ def status():
     if s.oldest_unsent_at is not None:
         line += f" Oudste onverstuurde bericht: {nl_datetime(s.oldest_unsent_at)}."
     click.echo(line)
+
+
+@outbox_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=1, max=3650), default=30, show_default=True,
+              help="Verstuurde berichten ouder dan zoveel dagen worden verwijderd.")
+def purge(days: int):
+    """Verwijder verstuurde e-mails (met het adres) na de bewaartermijn; wachtende blijven."""
+    deleted = services.purge_sent(days)
+    click.echo(f"Outbox: {deleted} verstuurde berichten van meer dan {days} dagen geleden "
+               "verwijderd.")
 
 
 @notifications_cli.command("remind")

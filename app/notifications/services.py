@@ -116,7 +116,7 @@ def claim_due(limit: int) -> list[int]:
 
 def send_due(limit: int = 100) -> DeliveryReport:
     """Deliver due messages over one SMTP connection. A sent message gets sent_at; a failed one
-    another attempt later (backoff). Nothing is ever deleted. Raises MailConfigError before
+    another attempt later (backoff); a failing one is never given up. Raises MailConfigError before
     claiming anything when the settings are unusable."""
     settings = mailer.MailSettings.from_config(current_app.config)
     report = DeliveryReport()
@@ -157,6 +157,17 @@ def _failed(message: OutboxMessage, exc, settings, report: DeliveryReport) -> No
     message.last_error = mailer.describe(exc, settings)
     message.next_attempt_at = utcnow() + backoff(message.attempts)
     report.failed.append((message.id, message.last_error))
+
+
+def purge_sent(older_than_days: int) -> int:
+    """Delete sent messages whose delivery is more than `older_than_days` ago: the e-mail
+    address of a professional has no use once the message went out (AVG data minimisation).
+    Unsent messages stay, whatever their age: they still have to go. Commits."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    deleted = db.session.execute(sa.delete(OutboxMessage).where(
+        OutboxMessage.sent_at.isnot(None), OutboxMessage.sent_at < cutoff)).rowcount
+    db.session.commit()
+    return deleted
 
 
 def _release(ids: list[int]) -> int:

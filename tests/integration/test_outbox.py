@@ -336,7 +336,7 @@ def test_a_password_over_an_unencrypted_connection_is_refused(runner, app, monke
     assert message.attempts == 0 and message.next_attempt_at <= utcnow()  # not even claimed
 
 
-def test_a_message_is_never_deleted(runner, app, monkeypatch, user):
+def test_a_failing_message_is_never_given_up(runner, app, monkeypatch, user):
     _queue(user)
     _point_at(app, monkeypatch, _closed_port())
     for _ in range(3):
@@ -345,6 +345,35 @@ def test_a_message_is_never_deleted(runner, app, monkeypatch, user):
         message.next_attempt_at = utcnow()
         db.session.commit()
     assert len(_messages()) == 1 and _messages()[0].attempts == 3
+
+
+def test_purge_deletes_sent_messages_after_the_retention_and_keeps_unsent_ones(
+        runner, smtp, app, monkeypatch, user):
+    old, recent = _queue(user, 2)
+    _send(runner)
+    waiting, = _queue(user, 1)
+    failing, = _queue(user, 1)
+    _point_at(app, monkeypatch, _closed_port())
+    _send(runner)
+    for message in _messages():  # everything happened long ago, except one delivery
+        message.created_at -= timedelta(days=90)
+        if message.id == old:
+            message.sent_at -= timedelta(days=31)
+        elif message.id == recent:
+            message.sent_at -= timedelta(days=29)
+    db.session.commit()
+
+    result = runner.invoke(args=["outbox", "purge", "--days", "30"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 verstuurde berichten van meer dan 30 dagen geleden verwijderd" in result.output
+    assert [m.id for m in _messages()] == [recent, waiting, failing]
+
+
+def test_purge_refuses_a_retention_of_zero_days(runner, user):
+    _queue(user)
+    result = runner.invoke(args=["outbox", "purge", "--days", "0"])
+    assert result.exit_code != 0 and len(_messages()) == 1
 
 
 # --- claiming --------------------------------------------------------------------------------
