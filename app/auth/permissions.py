@@ -436,8 +436,12 @@ def can_manage_user(user, other) -> bool:
 
 
 def can_set_user_active(user, other) -> bool:
-    """(De)activate an account: never one's own, so an admin cannot lock themselves out."""
-    return other.id != user.id and can_manage_user(user, other)
+    """(De)activate an account: only one whose roles are all in the admin's region(s) (an
+    account that also works elsewhere is that region's as well: revoke the roles here
+    instead), and never one's own, so an admin cannot lock themselves out."""
+    regions = admin_region_ids(user)
+    return (other.id != user.id and bool(other.memberships)
+            and all(m.region_id in regions for m in other.memberships))
 
 
 def can_see_caseload(user) -> bool:

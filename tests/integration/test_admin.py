@@ -556,6 +556,21 @@ def test_reactivate_user(client, login, coach):
     login(coach)
 
 
+def test_an_account_that_also_works_in_another_region_is_not_deactivated_here(
+        client, login, coach, elsewhere):
+    """Deactivating would lock the coach out of the other region too: the admin revokes the
+    roles in their own region instead."""
+    school, _ = elsewhere
+    MembershipFactory(user=coach, role=Role.school_staff, school=school)
+    page = text_of(client.get(f"/admin/users/{coach.id}"))
+    assert "Account op inactief zetten" not in page
+    assert "werkt ook buiten uw regio" in page
+    assert client.post(f"/admin/users/{coach.id}/deactivate").status_code == 403
+    db.session.expire_all()
+    assert coach.active is True
+    login(coach)
+
+
 def test_admin_cannot_deactivate_themselves(client, admin):
     assert client.post(f"/admin/users/{admin.id}/deactivate").status_code == 403
     db.session.expire_all()
