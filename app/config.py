@@ -54,6 +54,11 @@ class Config:
     # memory:// holds per process; use Redis when running more than one worker.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Behind a load balancer or reverse proxy: how many proxies in front set X-Forwarded-For and
+    # X-Forwarded-Proto. 0 (the default) ignores those headers, which a client can forge; set
+    # it to the number of trusted proxies so the audit log and the login throttle see the
+    # client's address instead of the proxy's.
+    PROXY_HOPS = int(os.environ.get("SCHAKEL_PROXY_HOPS", "0"))
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token instead
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     # E-mail: notify() queues a message in the outbox table; `flask outbox send` (cron) delivers

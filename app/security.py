@@ -3,6 +3,7 @@
 import secrets
 
 from flask import Flask, abort, current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -32,6 +33,10 @@ HEADERS = {
 
 
 def register_security(app: Flask) -> None:
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     @app.before_request
     def _assign_request_id():
         g.request_id = secrets.token_hex(8)

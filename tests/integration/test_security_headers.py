@@ -1,7 +1,9 @@
 """Security headers on every response; no caching of pages that may hold case data."""
 
 import pytest
+from flask import request
 
+from app import create_app
 from app.auth.models import Role
 from app.security import HEADERS
 from tests.factories import CaseFactory, SchoolFactory, user_with_role
@@ -54,3 +56,15 @@ def test_no_page_loads_anything_from_outside(client):
     html = client.get("/auth/login").get_data(as_text=True)
     assert "<script" not in html
     assert "http://" not in html and "https://" not in html
+
+
+@pytest.mark.parametrize("hops, seen", [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_the_client_address_comes_from_the_proxy_only_when_one_is_configured(hops, seen):
+    """SCHAKEL_PROXY_HOPS: behind a load balancer the audit log and the login throttle need the
+    client's address; without a proxy a forged X-Forwarded-For must change nothing."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "PROXY_HOPS": hops,
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app.add_url_rule("/_address", "address", lambda: request.remote_addr or "")
+    response = app.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.7"},
+                                     environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert response.get_data(as_text=True) == seen
