@@ -103,6 +103,7 @@ MATRIX: dict[str, dict[Role, str] | str] = {
     # scope a user may not see is refused; tested in test_monitor_views.py)
     "monitor.dashboard": only(Role.coordinator, Role.school_staff),
     "monitor.export": only(Role.coordinator, Role.school_staff),
+    "monitor.report": only(Role.coordinator, Role.school_staff),
     "org.ladder": ADMIN,
     "org.tier_new": ADMIN,
     "org.tier_edit": ADMIN,

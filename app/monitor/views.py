@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from app.audit import services as audit
 from app.auth import permissions
 from app.extensions import db
+from app.models import utcnow
 from app.monitor import exports
 from app.monitor.dashboard import panels
 from app.monitor.forms import FilterForm
@@ -92,20 +93,39 @@ def _refuse_hidden_scope(monitor: Monitor, token: str) -> None:
     abort(403)
 
 
+def _figures(choice: Choice, form: FilterForm) -> dict:
+    """The page context of one choice, shared by the dashboard and its printable report so
+    that both show the same figures (and hand the survey partial the same context)."""
+    monitor, period = choice.monitor, choice.period
+    previous = period.previous()
+    return {"form": form, "choice": choice, "period": period, "previous": previous,
+            "has_previous": monitor.covers(previous), "running": period.last >= monitor.today,
+            "scope_label": monitor.layout.label(choice.scope),
+            "panels": panels(monitor, choice.scope, period),
+            "explanation": explanation(monitor.threshold)}
+
+
 @bp.get("/")
 def dashboard():
     choice, form = _choose()
     if choice is None:
         return render_template("monitor/dashboard.html", form=form, choice=None), 400
-    monitor, period = choice.monitor, choice.period
-    previous = period.previous()
-    return render_template(
-        "monitor/dashboard.html", form=form, choice=choice, period=period,
-        previous=previous, has_previous=monitor.covers(previous),
-        running=period.last >= monitor.today,
-        scope_label=monitor.layout.label(choice.scope),
-        panels=panels(monitor, choice.scope, period),
-        explanation=explanation(monitor.threshold))
+    return render_template("monitor/dashboard.html", **_figures(choice, form))
+
+
+@bp.get("/rapport")
+def report():
+    """The dashboard's figures on a page to print for the OOGO (the meeting of the gemeenten
+    and the samenwerkingsverband); printing it is logged like a download."""
+    choice, form = _choose()
+    if choice is None:
+        abort(400)
+    figures = _figures(choice, form)
+    audit.record_access("print", object_type="monitor",
+                        detail=f"{choice.monitor.region.code} {choice.period.label} "
+                               f"{choice.scope.token()} rapport")
+    return render_template("monitor/report.html", printed_at=utcnow(),
+                           threshold=choice.monitor.threshold, **figures)
 
 
 def export_scopes(choice: Choice) -> list[Scope]:

@@ -2,7 +2,8 @@
 tells it, by the demo coordinator: the escalation queue, take an escalation, record the decision
 and resolve it back into the workflow. The escalated case is seeded through the services (the IB
 escalated it: school and wijkteam disagree about casusregie). Then the monitor: the region's
-panels, another period, and the Excel export, which holds figures and no pupil."""
+panels, another period, the Excel export, which holds figures and no pupil, and the report to
+print for the OOGO (A4, a section per page, no menu on paper)."""
 
 import re
 import zipfile
@@ -117,3 +118,13 @@ def test_the_coordinator_reads_the_monitor_and_downloads_it(open_as, demo, tmp_p
     assert last_year.label in texts
     assert PUPIL_REFERENCE.fullmatch(REFERENCE)  # the pattern does find a pupil
     assert PUPIL_REFERENCE.findall(texts) == []  # aggregates only, no pupil in the file
+
+    page.get_by_role("link", name="Afdrukken / opslaan als PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(last_year.title)
+    for section in SECTIONS:
+        expect(page.get_by_role("heading", name=section.title, level=2)).to_be_visible()
+    check_screen(page, "monitor-rapport")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("link", name="Terug naar de monitor")).to_be_hidden()
+    pages = len(re.findall(rb"/Type\s*/Page\b", page.pdf(prefer_css_page_size=True)))
+    assert pages > len(SECTIONS)  # A4, every section on a page of its own
