@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from app.audit import services as audit
 from app.auth import permissions
 from app.extensions import db
+from app.glossary import ABBREVIATIONS
 from app.models import utcnow
 from app.monitor import exports
 from app.monitor.dashboard import panels
@@ -125,7 +126,8 @@ def report():
                         detail=f"{choice.monitor.region.code} {choice.period.label} "
                                f"{choice.scope.token()} rapport")
     return render_template("monitor/report.html", printed_at=utcnow(),
-                           threshold=choice.monitor.threshold, **figures)
+                           threshold=choice.monitor.threshold,
+                           abbreviations=sorted(ABBREVIATIONS.items()), **figures)
 
 
 def export_scopes(choice: Choice) -> list[Scope]:

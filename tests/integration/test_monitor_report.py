@@ -151,6 +151,14 @@ def test_every_section_is_in_the_report_with_the_survey_part(login, coordinator)
         assert title in text
 
 
+def test_on_paper_every_abbreviation_is_spelled_out(login, coordinator):
+    """An <abbr> cannot be hovered on paper: the report lists what each one stands for."""
+    text = words(login(coordinator).get(url()))
+    legend = text.split("Afkortingen", 1)[1].split("Definities", 1)[0]
+    assert "MDO multidisciplinair overleg" in legend
+    assert "OZA onderwijszorgarrangement" in legend
+
+
 def test_viewing_the_report_is_logged_without_a_case(login, coordinator):
     login(coordinator).get(url(bereik="sector:po"))
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "print")).one()
