@@ -106,6 +106,9 @@ def register_blueprints(app: Flask) -> None:
     from app.monitor.views import bp as monitor_bp
 
     app.register_blueprint(monitor_bp)
+    from app.monitor.survey.views import bp as survey_bp
+
+    app.register_blueprint(survey_bp)
     # Adds the CSV export to the audit blueprint. Not `import app.audit.export_views`: that
     # would rebind the local name `app` to the package.
     from app.audit import export_views  # noqa: F401

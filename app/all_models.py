@@ -21,6 +21,7 @@ from app.cases.models import (
 )
 from app.escalation.models import Escalation, EscalationTier, ThuiszitterEpisode
 from app.monitor.models import MONITOR_INDEXES  # noqa: F401  (indexes on the tables above)
+from app.monitor.survey import models as survey_models  # noqa: F401  (the survey tables)
 from app.notifications.models import Notification, OutboxMessage
 from app.org.models import Municipality, Organisation, Region, School, SchoolContact
 

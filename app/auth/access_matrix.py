@@ -103,6 +103,21 @@ MATRIX: dict[str, dict[Role, str] | str] = {
     # scope a user may not see is refused; tested in test_monitor_views.py)
     "monitor.dashboard": only(Role.coordinator, Role.school_staff),
     "monitor.export": only(Role.coordinator, Role.school_staff),
+    # survey rounds and the region's question bank: its coordinators (the matrix's round is
+    # open, so opening it again answers with a message); tested in test_survey.py
+    "survey.index": only(Role.coordinator),
+    "survey.round_new": only(Role.coordinator),
+    "survey.round": only(Role.coordinator),
+    "survey.round_open": only(Role.coordinator),
+    "survey.round_close": only(Role.coordinator),
+    "survey.round_export": only(Role.coordinator),
+    "survey.bank": only(Role.coordinator),
+    "survey.bank_seed": only(Role.coordinator),
+    "survey.question_new": only(Role.coordinator),
+    "survey.question_edit": only(Role.coordinator),
+    # the respondent's questionnaire: no account, the single-use link is the key; an unknown,
+    # used or closed link gets one neutral page (test_survey.py)
+    "survey.respond": PUBLIC,
     "monitor.report": only(Role.coordinator, Role.school_staff),
     "org.ladder": ADMIN,
     "org.tier_new": ADMIN,

@@ -397,6 +397,17 @@ def can_see_monitor(user) -> bool:
     return bool(monitor_region_ids(user) or monitor_school_ids(user))
 
 
+def survey_region_ids(user) -> set[int]:
+    """Regions whose survey rounds and question bank a user runs: the regional coordinators'.
+    (Respondents need no account: their single-use link is their only access.)"""
+    return _region_ids(user, Role.coordinator)
+
+
+def can_run_surveys(user, region_id: int | None = None) -> bool:
+    regions = survey_region_ids(user)
+    return bool(regions) if region_id is None else region_id in regions
+
+
 # --- access log ------------------------------------------------------------------------------
 
 
@@ -460,6 +471,6 @@ JINJA_GLOBALS = {
         can_complete_action, can_send_referral, is_referral_receiver, can_answer_referral,
         can_add_progress_note, can_read_progress_notes, can_see_referral_inbox,
         can_see_escalation_queue, can_handle_escalation, can_record_thuiszitter,
-        can_manage_ladder, can_see_monitor,
+        can_manage_ladder, can_see_monitor, can_run_surveys,
     )
 }

@@ -3,7 +3,7 @@
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from app.demo import escalations
+from app.demo import escalations, surveys
 from app.demo.inbox import fill_inboxes
 from app.demo.phases import play
 from app.demo.story import Story
@@ -47,6 +47,7 @@ def seed_demo(today: date | None = None, seed: int = SEED) -> World:
     db.session.commit()
     db.session.info.pop(QUIET, None)
     scan(today, world.region.code)  # the rules escalate a few more, as cron would have done
+    surveys.add_surveys(world, today, seed + 2)
     return world
 
 

@@ -22,10 +22,11 @@ from app.monitor.indicators import (
     Section,
     in_section,
 )
-from app.monitor.periods import Period
+from app.monitor.periods import SCHOOL_YEAR, Period
 from app.monitor.queries import Cell, Monitor
 from app.monitor.scopes import ALL_REGION, SECTOR, Scope
 from app.monitor.suppression import SUPPRESSED_LABEL
+from app.monitor.survey import report as survey_report
 
 MINUS = "\u2212"
 ORDERED_DIMENSIONS = {"wait_bucket"}  # classes in their own order: columns, not bars
@@ -128,6 +129,8 @@ class Panel:
     charts: list[Chart] = field(default_factory=list)
     crosstabs: list[Crosstab] = field(default_factory=list)
     survey: list[Indicator] = field(default_factory=list)  # asked in the survey rounds
+    survey_report: "survey_report.RoundReport | None" = None  # the latest closed round
+    survey_note: str = ""  # why there is no round to show
 
 
 def panels(monitor: Monitor, scope: Scope, period: Period) -> list[Panel]:
@@ -142,8 +145,21 @@ def panels(monitor: Monitor, scope: Scope, period: Period) -> list[Panel]:
             panel.charts += _charts(monitor, indicator, scope, period)
             if indicator.dimension == "kind" and not indicator.category and scope == ALL_REGION:
                 panel.crosstabs.append(_by_sector(monitor, indicator, period))
+        if panel.survey:
+            _add_survey(panel, monitor, scope, period)
         result.append(panel)
     return result
+
+
+def _add_survey(panel: Panel, monitor: Monitor, scope: Scope, period: Period) -> None:
+    """The region's latest closed survey round of the school year. A round is asked of the
+    whole region, so only the region view shows it."""
+    if period.kind != SCHOOL_YEAR:
+        panel.survey_note = "Enquêterondes horen bij een schooljaar: kies een schooljaar."
+    elif scope != ALL_REGION:
+        panel.survey_note = "De enquête geldt voor de hele regio: kies bij Bekijk de regio."
+    elif found := survey_report.latest_closed(monitor.region.id, period.label):
+        panel.survey_report = survey_report.report(found, monitor)
 
 
 def _lines(monitor: Monitor, indicator: Indicator, scope: Scope, period: Period) -> list[Line]:

@@ -32,6 +32,7 @@ from tests.factories import (
     ThuiszitterEpisodeFactory,
     user_with_role,
 )
+from tests.integration.test_survey import survey_world
 
 # Allowed roles act last, the admin very last: its allowed POSTs may change the world.
 ROLE_ORDER = [Role.participant, Role.privacy_officer, Role.coordinator, Role.youth_professional,
@@ -92,6 +93,7 @@ def build_world() -> World:
         "notification_id": NotificationFactory(user=users[Role.school_staff], case_id=case.id,
                                                link=f"/cases/{case.id}").id,
     }
+    params |= survey_world(region, users[Role.coordinator])  # an open round, a live link
     return World(params, users)
 
 
