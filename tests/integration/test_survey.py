@@ -355,3 +355,11 @@ def test_only_the_regions_coordinators_reach_its_rounds(login, opened, region):
         assert elsewhere.get(url).status_code == 404
         assert school_staff.get(url).status_code == 403
     assert survey_round.title not in elsewhere.get("/monitor/enquetes/").get_data(as_text=True)
+
+
+def test_the_menu_leads_coordinators_to_the_rounds_and_nobody_else(login, coordinator, region):
+    menu_item = '<a href="/monitor/enquetes/">Enquêtes</a>'
+    assert menu_item in login(coordinator).get("/").get_data(as_text=True)
+    school_staff = login(user_with_role(Role.school_staff, SchoolFactory(
+        municipality__region=region)))
+    assert menu_item not in school_staff.get("/").get_data(as_text=True)
