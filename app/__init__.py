@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, render_template, request
 
 from app.config import INSTANCE, Config
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -80,7 +80,10 @@ def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
 
 
 def _is_read_request() -> bool:
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    # `g.reading`: a write request that reads first (the case pages) and takes the write lock
+    # only where it starts writing (app.cases.services.core.start_writing).
+    return has_request_context() and (request.method in ("GET", "HEAD", "OPTIONS")
+                                      or g.get("reading", False))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -96,23 +96,26 @@ class TimelineEntry:
     change: str | None = None  # "van MDO naar Arrangement"
 
 
-def timeline(case: Case) -> list[TimelineEntry]:
-    """Workflow steps and journey events (consent, terugkoppeling, MDO, regie...), newest first."""
-    transitions = db.session.scalars(
-        sa.select(CaseTransition).where(CaseTransition.case_id == case.id)
-        .options(so.selectinload(CaseTransition.actor))
-    ).all()
-    events = db.session.scalars(
-        sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
-        .options(so.selectinload(CaseEvent.actor))
-    ).all()
-    entries = [_transition_entry(t) for t in transitions] + [
-        TimelineEntry(e.at, e.summary, e.actor.name if e.actor else None, e.kind) for e in events
+def timeline(case: Case, limit: int | None = None) -> list[TimelineEntry]:
+    """Workflow steps and journey events (consent, terugkoppeling, MDO, regie...), newest first;
+    the latest `limit` of them when given. Only the actor's name is read, not the user."""
+    transitions = db.session.execute(_newest(
+        sa.select(CaseTransition, User.name).outerjoin(CaseTransition.actor)
+        .where(CaseTransition.case_id == case.id), CaseTransition, limit)).all()
+    events = db.session.execute(_newest(
+        sa.select(CaseEvent, User.name).outerjoin(CaseEvent.actor)
+        .where(CaseEvent.case_id == case.id), CaseEvent, limit)).all()
+    entries = [_transition_entry(t, actor) for t, actor in transitions] + [
+        TimelineEntry(e.at, e.summary, actor, e.kind) for e, actor in events
     ]
-    return sorted(entries, key=lambda e: e.at, reverse=True)
+    return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
 
 
-def _transition_entry(t: CaseTransition) -> TimelineEntry:
+def _newest(stmt, model, limit: int | None):
+    return stmt.order_by(model.at.desc(), model.id.desc()).limit(limit)
+
+
+def _transition_entry(t: CaseTransition, actor: str | None) -> TimelineEntry:
     title = "Signalering geopend" if t.trigger == "open" else TRIGGER_LABELS.get(t.trigger,
                                                                                    t.trigger)
     change = (f"van {STATE_LABELS[t.from_state]} naar {STATE_LABELS[t.to_state]}"
@@ -120,8 +123,7 @@ def _transition_entry(t: CaseTransition) -> TimelineEntry:
     lines = [f"Reden: {reason_label(t.trigger, t.reason)}"] if t.reason else []
     if t.note:
         lines.append(t.note)
-    return TimelineEntry(t.at, title, t.actor.name if t.actor else None, "transition", lines,
-                         change)
+    return TimelineEntry(t.at, title, actor, "transition", lines, change)
 
 
 # --- referrals -------------------------------------------------------------------------------

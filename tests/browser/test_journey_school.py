@@ -72,7 +72,7 @@ def new_signalering(page: Page) -> int:
 def consent_and_referral(page: Page) -> None:
     consent = page.get_by_role("region", name="Toestemming")
     consent.get_by_text("Toestemming vastleggen", exact=True).first.click()
-    consent.get_by_label("Organisatie").select_option(label="Wijkteam Alkmaar-Noord")
+    consent.get_by_label("Organisatie", exact=True).select_option(label="Wijkteam Alkmaar-Noord")
     consent.get_by_label("Doel").select_option(label="Verwijzing naar jeugdhulp")
     consent.get_by_label("De ouders met gezag geven toestemming").check()
     consent.get_by_label("inhoudelijke voortgang met school").check()

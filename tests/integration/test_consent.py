@@ -130,14 +130,18 @@ def test_the_form_asks_for_exactly_the_consents_the_age_requires(school, ib_clie
     assert not [box for box in absent if box in text]
 
 
-def test_the_form_offers_the_regions_organisations_and_a_year_of_validity(school, wijkteam,
-                                                                         ib_client):
+def test_the_form_finds_the_regions_organisations_and_offers_a_year_of_validity(school,
+                                                                              wijkteam,
+                                                                              ib_client):
     OrganisationFactory(name="Jeugdhulp Elders")  # another region
     case = _case(school)
 
     page = ib_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    found = [ib_client.get(f"/cases/{case.id}?toestemming_zoek={term}").get_data(as_text=True)
+             for term in ("noord", "elders")]
 
-    assert "Wijkteam Noord" in page and "Jeugdhulp Elders" not in page
+    assert "Wijkteam Noord" not in page  # not on the case yet: found by searching
+    assert "Wijkteam Noord" in found[0] and "Jeugdhulp Elders" not in found[1]
     next_year = date.today() + timedelta(days=365)
     assert f'value="{next_year.year}-' in page and "Deelname aan het MDO" in page
 

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import has_request_context
 
+from app import _is_read_request
 from app.auth.models import Role
 from app.cases.models import (
     CaseEvent,
@@ -19,6 +21,7 @@ from app.cases.models import (
     ReferralStatus,
     SignalCategory,
 )
+from app.cases.services.pickers import SEARCH_LIMIT
 from app.cases.workflow import CaseState, EscalationReason
 from app.extensions import db
 from app.models import utcnow
@@ -175,13 +178,45 @@ def _case_records(case, staff, coach, people):
     db.session.flush()
 
 
-def test_case_detail_with_more_professionals_in_the_region(school, staff, coach, login):
-    case = CaseFactory(school=school, pupil__school=school, state=CaseState.arrangement,
+@pytest.mark.parametrize("search", ["", "?regie_zoek=a", "?verwijzing_zoek=a",
+                                    "?toestemming_zoek=a"])
+def test_case_detail_with_more_professionals_in_the_region(school, staff, coach, login, search):
+    """Neither the statements nor the pickers grow with the region: its professionals and
+    organisations are offered only when a search finds them, at most SEARCH_LIMIT at a time."""
+    case = CaseFactory(school=school, pupil__school=school, state=CaseState.signalering,
                        opened_by=staff, regie_holder=coach, regie_since=utcnow())
+    added = []
 
     def add(n):
         for _ in range(n):
-            user_with_role(Role.youth_professional, OrganisationFactory(region=school.region))
+            added.append(user_with_role(Role.youth_professional, OrganisationFactory(
+                region=school.region, name=f"Aanbieder {len(added):02d}"),
+                name=f"Jeugdprofessional {len(added):02d}"))
+
+    add(FEW)
+    client = login(staff)
+    same_cost(client, f"/cases/{case.id}{search}", add)
+    page = client.get(f"/cases/{case.id}{search}").get_data(as_text=True)
+    assert page.count("Jeugdprofessional ") <= 2 * SEARCH_LIMIT
+    assert page.count("Aanbieder ") <= 2 * SEARCH_LIMIT
+
+
+def test_case_detail_with_more_professionals_on_the_case(school, staff, coach, wijkteam,
+                                                         login):
+    """The people on the case are offered as receivers of regie and referrals, with their
+    organisations: loaded in a fixed number of statements however many there are."""
+    case = CaseFactory(school=school, pupil__school=school, state=CaseState.mdo,
+                       opened_by=staff, regie_holder=coach, regie_since=utcnow())
+    meeting = MdoMeetingFactory(case=case)
+
+    def add(n):
+        for _ in range(n):
+            partner = OrganisationFactory(region=school.region)
+            professional = user_with_role(Role.youth_professional, partner)
+            ConsentFactory(case=case, recipient=partner)
+            ReferralFactory(case=case, to_organisation=partner, to_user=professional)
+            MdoParticipantFactory(meeting=meeting, discipline=Discipline.jeugdhulp,
+                                  user=professional, organisation=partner)
 
     add(FEW)
     same_cost(login(staff), f"/cases/{case.id}", add)
@@ -242,3 +277,42 @@ def test_notifications_inbox(school, staff, login):
 
     add(FEW)
     same_cost(login(staff), "/berichten/", add)
+
+
+# --- the write path --------------------------------------------------------------------------
+
+
+def test_a_workflow_step_reads_first_and_writes_only_its_rows_under_the_write_lock(
+        school, staff, login):
+    """A step reads (session, user, case, permissions, the form, the records its guards read)
+    as a read request, which on SQLite holds no write lock, and begins writing at its version
+    check: from there on only the version, the audit row, the case and its history row, and
+    nothing once it has committed (no second write transaction)."""
+    case = CaseFactory(school=school, pupil__school=school, opened_by=staff)
+    CaseTransitionFactory(case=case, trigger="open", from_state=None,
+                          to_state=CaseState.signalering)
+    client = login(staff)
+    phases: list[tuple[bool, str]] = []
+
+    def note(conn, cursor, statement, *args):
+        if has_request_context() and not statement.startswith(("SAVEPOINT", "RELEASE")):
+            phases.append((_is_read_request(), " ".join(statement.split())))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", note)
+    try:
+        response = client.post(f"/cases/{case.id}/transitions/close", data={
+            "close-version": str(case.version), "close-reason": "no_concern"})
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", note)
+
+    assert response.status_code == 302
+    flags = [reading for reading, _ in phases]
+    assert flags == sorted(flags, reverse=True), "a read after the writing began"
+    writes = [statement for reading, statement in phases if not reading]
+    assert writes[0].startswith("SELECT pupil_case.version FROM pupil_case")
+    assert not [s for s in writes[1:] if s.startswith("SELECT") and "audit_chain_head" not in s
+                and "monitor" not in s], writes
+    for row in ("UPDATE pupil_case ", "INSERT INTO case_transition ", "INSERT INTO audit_event "):
+        assert any(s.startswith(row) for s in writes), row
+    reads = [statement for reading, statement in phases if reading]
+    assert any("FROM case_transition" in s for s in reads)  # the history, read before

@@ -117,19 +117,23 @@ def _send(client, w, membership=None, question=QUESTION, version=None):
         "referral-professional": str(membership.id), "referral-question": question})
 
 
-def test_the_send_form_preselects_the_schools_contact_and_offers_the_regions_professionals(
+def test_the_send_form_preselects_the_schools_contact_and_finds_the_regions_professionals(
         w, login):
     foreign = user_with_role(Role.youth_professional, OrganisationFactory(), name="Ver Weg")
+    client = login(w.ib)
 
-    page = login(w.ib).get(f"/cases/{w.case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{w.case.id}").get_data(as_text=True)
 
     selected = re.search(r'<option selected value="(\d+)">([^<]*)</option>', page)
     assert selected.group(1) == str(w.coach.memberships[0].id)
     assert "Coach Carla – Wijkteam Noord (vaste contactpersoon)" in html.unescape(
         selected.group(2))
     assert "Collega Dirk – Wijkteam Noord (plaatsvervanger)" in html.unescape(page)
-    assert "Buurtwerker Sanne – Wijkteam Zuid" in page
-    assert foreign.name not in page
+    assert "Buurtwerker Sanne" not in page  # not on the case: found by searching
+    for term in ("sanne", "Ver Weg"):
+        found = client.get(f"/cases/{w.case.id}?verwijzing_zoek={term}").get_data(as_text=True)
+        assert ("Buurtwerker Sanne – Wijkteam Zuid" in found) == (term == "sanne")
+        assert foreign.name not in found.split('name="referral-professional"')[1]
 
 
 def test_sending_stores_the_referral_with_its_deadline_event_notification_and_audit(w, login):

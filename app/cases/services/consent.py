@@ -2,12 +2,14 @@
 and withdrawing a consent, and the written justification for sharing without consent."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 
 from app.cases.models import Case, CaseEvent, Consent, ConsentGiver
+from app.cases.services import pickers
 from app.cases.services.core import CaseError, changing, record_event
 from app.cases.workflow import CaseState
 from app.extensions import db
@@ -112,6 +114,37 @@ def missing_message(rule: ConsentRule, missing: list[str]) -> str:
     person = "de jongere" if rule.giver == ConsentGiver.young_person else "de leerling"
     return (f"Nog niet aangevinkt: {who} {verb} nog toestemming geven ({person} is "
             f"{rule.age_text}). Leg de toestemming pas vast als iedereen akkoord is.")
+
+
+# --- who can receive a consent ---------------------------------------------------------------
+
+
+def recipient_choices(case: Case, also: Iterable[int] = (),
+                      today: date | None = None) -> list[Organisation]:
+    """What the consent picker offers: organisations of the case's region that the school has a
+    fixed contact at or that are already on the case (a consent, referral, MDO seat or
+    arrangement), and those `also` names (search matches, a posted choice); by name. Bounded by
+    the school and the case, not the region."""
+    on = today or date.today()
+    ids = {c.organisation_id for c in case.school.contacts if c.is_valid_on(on)}
+    ids |= pickers.organisations_on_case(case.id)
+    return list(db.session.scalars(
+        sa.select(Organisation)
+        .where(Organisation.region_id == case.school.region_id,
+               Organisation.id.in_((ids | set(also)) - {None}))
+        .order_by(Organisation.name, Organisation.id)
+    ))
+
+
+def search_recipients(case: Case, term: str) -> pickers.Found:
+    """Organisations of the case's region whose name contains `term`."""
+    ids = db.session.scalars(
+        sa.select(Organisation.id)
+        .where(Organisation.region_id == case.school.region_id,
+               pickers.matching(term, Organisation.name))
+        .order_by(Organisation.name, Organisation.id).limit(pickers.SEARCH_LIMIT + 1)
+    ).all()
+    return pickers.found(term, list(ids))
 
 
 # --- recording and withdrawing ---------------------------------------------------------------

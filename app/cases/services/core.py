@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +19,7 @@ from app.extensions import db
 from app.models import utcnow
 
 __all__ = ["CaseConflict", "CaseError", "TransitionNotAllowed", "advance_case", "apply_trigger",
-           "changing", "open_case", "record_event", "update_signalering"]
+           "changing", "open_case", "record_event", "start_writing", "update_signalering"]
 
 
 class CaseError(ValueError):
@@ -55,6 +56,7 @@ class SignaleringData:
 
 def open_case(actor, school, pupil: PupilData, data: SignaleringData) -> Case:
     """Open a signalering for a pupil of `school`; one open case per pupil at a time."""
+    start_writing()
     reference = pupil.reference.strip().upper()
     pupil_row = db.session.scalar(
         sa.select(Pupil).where(Pupil.school_id == school.id, Pupil.reference == reference)
@@ -145,6 +147,7 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
     Raises CaseConflict when the case changed since `expected_version`, TransitionNotAllowed
     (with the unmet conditions in Dutch) when the step is not possible now.
     """
+    _read_ahead(case, trigger, data)
     _check_version(case, expected_version)
     if trigger == "reopen" and _has_open_case(case.pupil):
         # The rule of open_case: one open case per pupil, also when an old one comes back.
@@ -156,6 +159,16 @@ def advance_case(actor, case: Case, trigger: str, expected_version: int, **data)
     apply_trigger(actor, case, trigger, access, **data)
     _commit(case)
     return case
+
+
+def _read_ahead(case: Case, trigger: str, data: dict) -> None:
+    """Load what the step reads before the write lock is taken (`start_writing`): the records
+    its guards look at, the history it appends to, the evaluation and escalation it carries on.
+    `_check_version` vouches for them under the lock: every change to a case's records steps
+    its version. The guards decide again when the step fires."""
+    workflow.unmet_conditions(case, trigger, **data)
+    for records in ("history", "evaluations", "escalations"):
+        getattr(case, records)
 
 
 def apply_trigger(actor, case: Case, trigger: str, access, **data) -> None:
@@ -219,6 +232,28 @@ def record_event(case: Case, kind: str, summary: str, actor=None, referral=None)
     return event
 
 
+def start_writing() -> None:
+    """Where a case POST that read first starts writing. The case pages run the reading part
+    of their POSTs (user, case, permissions, the form; `g.reading`, set by their blueprint) in
+    a plain transaction, which on SQLite takes no write lock. Ending it here makes the next
+    statement begin with BEGIN IMMEDIATE, so the write lock is held for the writing alone.
+
+    What was read stays loaded: every change to a case or its records steps the case's version
+    (`changing`), and `_check_version` compares it under the lock, so when the versions agree
+    nothing read before has changed. A view changes nothing before its service runs.
+    """
+    if not (has_request_context() and g.get("reading")):
+        return
+    g.reading = False
+    session = db.session()
+    if session.in_transaction():
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
+
+
 def _check_version(case: Case, expected_version: int) -> None:
     """Lock the case row and compare versions before changing anything.
 
@@ -226,6 +261,7 @@ def _check_version(case: Case, expected_version: int) -> None:
     version; SQLite writers are serialised by BEGIN IMMEDIATE. The version column stays as
     the backstop at flush time (StaleDataError).
     """
+    start_writing()
     current = db.session.scalar(
         sa.select(Case.version).where(Case.id == case.id).with_for_update()
     )
@@ -240,8 +276,15 @@ ONE_OPEN_CASE = "uq_pupil_case_one_open"
 
 
 def _commit(case: Case) -> None:
+    """Commit the use case. In a request what it wrote stays loaded: the view that redirects
+    afterwards (and checks whether the user still sees the case) reads it from memory.
+    Expiring it would reload it in a second transaction, which on SQLite takes the write lock
+    again (BEGIN IMMEDIATE). Commands that loop over cases keep expiring at each commit."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = expire and not has_request_context()
     try:
-        db.session.commit()
+        session.commit()
     except StaleDataError as exc:
         # The UPDATE ... WHERE version = n found no row: a concurrent commit won.
         db.session.rollback()
@@ -253,3 +296,5 @@ def _commit(case: Case) -> None:
             raise CaseError("Er loopt al een casus voor deze leerling. "
                             "Werk die bij in plaats van een nieuwe te openen.") from exc
         raise
+    finally:
+        session.expire_on_commit = expire

@@ -7,6 +7,7 @@ referral record. The status rules are a pure table (`STEPS`, `check_answer`), te
 database.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,13 +16,15 @@ import sqlalchemy.orm as so
 
 from app.auth.models import Membership, Role, User
 from app.cases.models import Case, Referral, ReferralNote, ReferralStatus
+from app.cases.services import pickers
 from app.cases.services.core import CaseError, changing, record_event
+from app.cases.services.regie import known_user_ids
 from app.cases.workflow import CaseState
 from app.extensions import db
 from app.filters import nl_date
 from app.models import utcnow
 from app.notifications.services import notify
-from app.org.models import PartnerType
+from app.org.models import Organisation, PartnerType
 
 RS = ReferralStatus
 # A referral asks for help while the case is being worked; not once it is escalated or closed.
@@ -178,23 +181,44 @@ class AnswerRefused(CaseError):
 # --- who can receive a referral --------------------------------------------------------------
 
 
-def professional_choices(case: Case, today: date | None = None) -> list[Membership]:
-    """Youth professionals of the case's region (one entry per organisation they work for), the
-    school's jeugdhulp contact person first and the deputy second."""
+def professional_choices(case: Case, today: date | None = None,
+                         also: Iterable[int] = ()) -> list[Membership]:
+    """What the referral picker offers: youth professionals of the case's region (one entry per
+    organisation they work for) who are the school's jeugdhulp contact or deputy or already on
+    the case, and the memberships `also` names (search matches, a posted choice). The contact
+    person first and the deputy second. Bounded by the school and the case, not the region."""
+    contact = case.school.contact_for(PartnerType.jeugdhulp, today or date.today())
     memberships = db.session.scalars(
         sa.select(Membership).join(Membership.user)
         .options(so.contains_eager(Membership.user), so.joinedload(Membership.organisation))
-        .where(Membership.role == Role.youth_professional,
-               Membership.region_id == case.school.region_id,
-               Membership.organisation_id.is_not(None), User.active.is_(True))
+        .where(_professional_of(case),
+               sa.or_(Membership.user_id.in_(known_user_ids(case, today)),
+                      Membership.id.in_(set(also))))
         .order_by(User.name, Membership.id)
     ).all()
-    contact = case.school.contact_for(PartnerType.jeugdhulp, today or date.today())
     if contact is None:
         return list(memberships)
     rank = {contact.user_id: 0, contact.deputy_user_id: 1}
     return sorted(memberships, key=lambda m: (rank.get(m.user_id, 2),
                                               m.organisation_id != contact.organisation_id))
+
+
+def search_professionals(case: Case, term: str) -> pickers.Found:
+    """Memberships of the region's youth professionals whose name, or organisation's name,
+    contains `term`."""
+    ids = db.session.scalars(
+        sa.select(Membership.id).join(Membership.user).join(Membership.organisation)
+        .where(_professional_of(case), pickers.matching(term, User.name, Organisation.name))
+        .order_by(User.name, Membership.id).limit(pickers.SEARCH_LIMIT + 1)
+    ).all()
+    return pickers.found(term, list(ids))
+
+
+def _professional_of(case: Case) -> sa.ColumnElement[bool]:
+    """A membership that can receive a referral of `case` (the caller joins its user)."""
+    return sa.and_(Membership.role == Role.youth_professional,
+                   Membership.region_id == case.school.region_id,
+                   Membership.organisation_id.is_not(None), User.active.is_(True))
 
 
 def contact_role(case: Case, membership: Membership, today: date | None = None) -> str | None:
@@ -208,7 +232,10 @@ def contact_role(case: Case, membership: Membership, today: date | None = None) 
 
 
 def _chosen(case: Case, membership_id: int | None, field: str) -> Membership:
-    chosen = next((m for m in professional_choices(case) if m.id == membership_id), None)
+    chosen = db.session.scalar(
+        sa.select(Membership).join(Membership.user)
+        .where(_professional_of(case), Membership.id == membership_id)
+    ) if membership_id is not None else None
     if chosen is None:
         raise CaseError("Kies een jeugdprofessional uit de lijst.", field=field)
     return chosen

@@ -2,6 +2,7 @@
 effect only when that user accepts; until then the old holder stays responsible. Whoever asks
 regie for themselves has it at once. One commit per use case (through `changing`)."""
 
+from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
@@ -10,11 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from app.auth import permissions
 from app.auth.models import Membership, Role, User
 from app.cases.models import Case, HandoverStatus, RegieHandover
+from app.cases.services import pickers
 from app.cases.services.core import CaseError, changing, record_event
 from app.cases.workflow import CaseState
 from app.extensions import db
 from app.models import utcnow
 from app.notifications.services import notify
+from app.org.models import Organisation
 
 ONE_OPEN = ("Er loopt al een verzoek om de casusregie over te dragen. Wacht op het antwoord of "
             "trek het verzoek eerst in.")
@@ -41,31 +44,47 @@ def known_user_ids(case: Case, on: date | None = None) -> set[int]:
     """People already working on the case: a live referral, an MDO seat, or the school's
     fixed contact (or deputy). The seeds: hand over to the worker already with the family."""
     on = on or date.today()
-    ids = {r.to_user_id for r in case.referrals
-           if r.to_user_id and r.status.value not in {"declined", "redirected"}}
-    ids |= {p.user_id for m in case.mdo_meetings for p in m.participants if p.user_id}
+    ids = pickers.people_on_case(case.id)
     for contact in case.school.contacts:
         if contact.is_valid_on(on):
             ids |= {contact.user_id, contact.deputy_user_id} - {None}
     return ids
 
 
-def receivers(case: Case) -> list[tuple[User, bool]]:
-    """Everyone who could hold regie for `case`, as (user, known to the case): those known to
-    the case first, then by name. The current holder is left out."""
+def receivers(case: Case, actor: User | None = None,
+              also: Iterable[int] = ()) -> list[tuple[User, bool]]:
+    """Who the regie picker offers, as (user, known to the case): the school's staff, the
+    people known to the case, the actor, and the users `also` names (search matches, a posted
+    choice), each only when eligible. Those known to the case first, then by name; the current
+    holder is left out. Bounded by the school and the case, not by the region."""
+    known = known_user_ids(case)
+    wanted = known | set(also) | ({actor.id} if actor is not None else set())
     users = db.session.scalars(
         sa.select(User).join(User.memberships)
         .where(User.active, sa.or_(
             sa.and_(Membership.role == Role.school_staff,
                     Membership.school_id == case.school_id),
             sa.and_(Membership.role == Role.youth_professional,
-                    Membership.region_id == case.school.region_id),
+                    Membership.region_id == case.school.region_id, User.id.in_(wanted)),
         ))
         .distinct().order_by(User.name, User.id)
     ).all()
-    known = known_user_ids(case)
     ranked = [(u, u.id in known) for u in users if u.id != case.regie_holder_id]
     return sorted(ranked, key=lambda pair: not pair[1])  # stable: by name within each group
+
+
+def search_receivers(case: Case, term: str) -> pickers.Found:
+    """Youth professionals of the case's region whose name, or organisation's name, contains
+    `term` (school staff are always offered)."""
+    ids = db.session.scalars(
+        sa.select(User.id).join(User.memberships).outerjoin(Membership.organisation)
+        .where(User.active, Membership.role == Role.youth_professional,
+               Membership.region_id == case.school.region_id,
+               pickers.matching(term, User.name, Organisation.name))
+        .group_by(User.id, User.name).order_by(User.name, User.id)
+        .limit(pickers.SEARCH_LIMIT + 1)
+    ).all()
+    return pickers.found(term, list(ids))
 
 
 # --- use cases -------------------------------------------------------------------------------

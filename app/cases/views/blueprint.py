@@ -5,7 +5,7 @@ on the case page is submitted."""
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.audit import services as audit
@@ -32,6 +32,16 @@ def detail_section(func: Callable) -> Callable:
     return func
 
 
+@bp.url_value_preprocessor
+def _reads_first(endpoint, values):
+    """A POST here reads (user, case, permissions, the form) before its service writes: in a
+    plain transaction, so SQLite's write lock is taken where the service starts writing
+    (services.core.start_writing) and held for the writing alone. Runs before the login is
+    loaded, so that read is part of it too."""
+    if request.method == "POST":
+        g.reading = True
+
+
 @bp.before_request
 @login_required
 def require_login():
@@ -42,6 +52,11 @@ def user():
     return current_user._get_current_object()
 
 
+# The case page shows the latest entries of the timeline; a link shows all of them.
+TIMELINE_LIMIT = 50
+WHOLE_TIMELINE = "tijdlijn"
+
+
 def render_detail(case, forms=None, errors=None, status=200):
     """The case page. `forms` maps a form key (a trigger, or a section's form name) to a form
     that failed validation, so it is shown again with the user's input; `errors` maps the same
@@ -50,8 +65,11 @@ def render_detail(case, forms=None, errors=None, status=200):
     context = {}
     for section in DETAIL_SECTIONS:
         context |= section(case, user(), forms)
+    whole = request.args.get(WHOLE_TIMELINE) == "alles"
+    timeline = queries.timeline(case, None if whole else TIMELINE_LIMIT + 1)
     return render_template(
-        "cases/detail.html", case=case, timeline=queries.timeline(case),
+        "cases/detail.html", case=case, timeline=timeline[:TIMELINE_LIMIT] if not whole
+        else timeline, timeline_cut=len(timeline) > TIMELINE_LIMIT and not whole,
         actions=_actions(case, forms), errors=errors or {}, **context,
     ), status
 
@@ -111,7 +129,7 @@ def conflict(case_id: int, form):
     db.session.expire_all()
     case = queries.case_or_404(case_id, user())
     return render_template("cases/conflict.html", case=case, form=form,
-                           timeline=queries.timeline(case)[:5]), 409
+                           timeline=queries.timeline(case, 5)), 409
 
 
 def refused(case, key: str, form, exc: CaseError):

@@ -17,7 +17,7 @@ from app.cases.forms.consent import (
     show_parties,
 )
 from app.cases.models import Consent
-from app.cases.services import CaseConflict, CaseError
+from app.cases.services import CaseConflict, CaseError, pickers
 from app.cases.services import consent as services
 from app.cases.views.blueprint import (
     bp,
@@ -33,9 +33,10 @@ from app.cases.views.blueprint import (
     version,
 )
 from app.extensions import db
-from app.org.models import Organisation
 
 ANCHOR = "kop-toestemming"
+# The organisation picker's search field (a GET parameter of the case page).
+SEARCH = "toestemming_zoek"
 
 
 @detail_section
@@ -49,8 +50,13 @@ def consent_section(case, user, forms) -> dict:
                            if (case.meldcode_justification or "").strip() else None),
     }
     if permissions.can_manage_consent(user, case):
-        context["consent_form"] = forms.get("consent") or consent_form(
-            case, _organisations(case), context["consent_rule"])
+        form, found = forms.get("consent"), None
+        if form is None:
+            term = pickers.search_term(request.args.get(SEARCH))
+            found = services.search_recipients(case, term) if term else None
+            form = consent_form(case, services.recipient_choices(
+                case, also=found.ids if found else ()), context["consent_rule"])
+        context |= {"consent_form": form, "consent_found": found, "consent_search": SEARCH}
         context["withdraw_form"] = forms.get("withdraw") or WithdrawConsentForm(
             prefix="withdraw", data={"version": case.version})
     if permissions.can_record_meldcode(user, case):
@@ -68,18 +74,13 @@ def _ledger(case) -> list[Consent]:
     ))
 
 
-def _organisations(case) -> list[Organisation]:
-    return list(db.session.scalars(
-        sa.select(Organisation).where(Organisation.region_id == case.school.region_id)
-        .order_by(Organisation.name)
-    ))
-
-
 @bp.post("/<int:case_id>/consents")
 def consent_record(case_id: int):
     case = queries.case_or_404(case_id, user())
     rule = services.consent_rule(case.pupil.birth_year, date.today())
-    form = consent_form(case, _organisations(case), rule, formdata=request.form)
+    chosen = pickers.submitted_ids(request.form.get("consent-recipient_organisation_id"))
+    form = consent_form(case, services.recipient_choices(case, also=chosen), rule,
+                        formdata=request.form)
     if stale(form.version.data, case):
         return conflict(case_id, form)
     if not permissions.can_manage_consent(current_user, case):

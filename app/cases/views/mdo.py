@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit import services as audit
 from app.auth import permissions
+from app.auth.models import User
 from app.cases import queries, services
 from app.cases.forms.mdo import (
     DISCIPLINE_LABELS,
@@ -45,13 +46,16 @@ def _labels():
 
 
 def _meetings(case) -> list[MdoMeeting]:
+    # The section shows the people by name: their memberships are not loaded with them.
     return db.session.scalars(
         sa.select(MdoMeeting).where(MdoMeeting.case_id == case.id)
         .options(
-            so.joinedload(MdoMeeting.chair),
+            so.joinedload(MdoMeeting.chair).lazyload(User.memberships),
             so.selectinload(MdoMeeting.participants).options(
-                so.joinedload(MdoParticipant.user), so.joinedload(MdoParticipant.organisation)),
-            so.selectinload(MdoMeeting.actions).joinedload(MdoAction.owner),
+                so.joinedload(MdoParticipant.user).lazyload(User.memberships),
+                so.joinedload(MdoParticipant.organisation)),
+            so.selectinload(MdoMeeting.actions).joinedload(MdoAction.owner)
+            .lazyload(User.memberships),
         )
         .order_by(MdoMeeting.id)
     ).all()
@@ -258,7 +262,7 @@ def _visible_case_ids(me) -> list[int]:
         sa.select(Case).where(Case.id.in_(case_ids)).options(
             so.selectinload(Case.referrals), so.selectinload(Case.consents),
             so.selectinload(Case.mdo_meetings).selectinload(MdoMeeting.participants),
-            so.joinedload(Case.school),
+            so.joinedload(Case.school, innerjoin=True),
         )
     ).unique().all()
     return [c.id for c in cases if permissions.can_view_case(me, c)]
@@ -284,7 +288,10 @@ def tasks():
     page = db.paginate(
         sa.select(MdoAction)
         .where(_open_actions(me.id), MdoAction.case_id.in_(_visible_case_ids(me)))
-        .options(so.joinedload(MdoAction.case), so.joinedload(MdoAction.meeting))
+        # Inner joins (every action has its case and meeting): an outer join around the
+        # case's own inner join to its pupil makes SQLite materialise every case first.
+        .options(so.joinedload(MdoAction.case, innerjoin=True),
+                 so.joinedload(MdoAction.meeting, innerjoin=True))
         .order_by(MdoAction.due_on, MdoAction.id),
         page=request.args.get("page", 1, type=int), per_page=TASKS_PER_PAGE,
         max_per_page=TASKS_PER_PAGE, error_out=False,

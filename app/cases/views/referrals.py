@@ -20,8 +20,9 @@ from app.cases.forms.referrals import (
     referral_form,
 )
 from app.cases.models import CaseEvent, Referral, ReferralNote
-from app.cases.services import CaseConflict, CaseError
+from app.cases.services import CaseConflict, CaseError, pickers
 from app.cases.services import referrals as services
+from app.cases.services.pickers import Found
 from app.cases.views.blueprint import (
     bp,
     conflict,
@@ -36,11 +37,13 @@ from app.cases.views.blueprint import (
 from app.extensions import db
 
 INBOX_LISTS = ("open", "running")
+# The professional picker's search field (a GET parameter of the case and referral pages).
+SEARCH = "verwijzing_zoek"
 
 
 def _labels() -> dict:
     return {"REFERRAL_STATUS_LABELS": services.STATUS_LABELS, "referral_today": date.today(),
-            "referral_is_overdue": services.is_overdue}
+            "referral_is_overdue": services.is_overdue, "referral_search": SEARCH}
 
 
 @detail_section
@@ -55,9 +58,18 @@ def referrals_section(case, user, forms) -> dict:
         "referral_sendable": case.state in services.SENDABLE_STATES,
     }
     if permissions.can_send_referral(user, case) and context["referral_sendable"]:
-        context["referral_form"] = forms.get("referral") or referral_form(
-            case, services.professional_choices(case))
+        form, found = forms.get("referral"), None
+        if form is None:
+            found = _search(case)
+            form = referral_form(case, services.professional_choices(
+                case, also=found.ids if found else ()))
+        context |= {"referral_form": form, "referral_found": found}
     return context
+
+
+def _search(case) -> Found | None:
+    term = pickers.search_term(request.args.get(SEARCH))
+    return services.search_professionals(case, term) if term else None
 
 
 def _latest_feedback(case) -> dict[int, CaseEvent]:
@@ -73,7 +85,9 @@ def _latest_feedback(case) -> dict[int, CaseEvent]:
 @bp.post("/<int:case_id>/referrals")
 def referral_send(case_id: int):
     case = queries.case_or_404(case_id, user())
-    form = referral_form(case, services.professional_choices(case), formdata=request.form)
+    chosen = pickers.submitted_ids(request.form.get("referral-professional"))
+    form = referral_form(case, services.professional_choices(case, also=chosen),
+                         formdata=request.form)
     return submit_case_form(
         case, form, "referral",
         allowed=permissions.can_send_referral(current_user, case), action="referral:send",
@@ -143,7 +157,11 @@ def _render_referral(case, referral, forms=None, errors=None, status=200):
     ).all()
     if permissions.can_answer_referral(me, referral):
         steps = services.steps_from(referral.status)
-        choices = _redirect_choices(case, referral, me) if "redirect" in steps else ()
+        choices, found = (), None
+        if "redirect" in steps and "redirect" not in forms:
+            found = _search(case)
+            choices = _redirect_choices(case, referral, me, found.ids if found else ())
+        context["redirect_found"] = found
         context["answer_forms"] = {
             step: forms.get(step) or answer_form(step, case, choices) for step in steps
         }
@@ -153,8 +171,8 @@ def _render_referral(case, referral, forms=None, errors=None, status=200):
     return render_template("cases/referral_detail.html", **context), status
 
 
-def _redirect_choices(case, referral, me):
-    return [m for m in services.professional_choices(case)
+def _redirect_choices(case, referral, me, also=()):
+    return [m for m in services.professional_choices(case, also=also)
             if m.user_id not in (referral.to_user_id, me.id)]
 
 
@@ -164,7 +182,8 @@ def referral_answer(case_id: int, referral_id: int, step: str):
     referral = _referral_or_404(case, referral_id)
     if step not in services.STEPS:
         abort(404)
-    form = answer_form(step, case, _redirect_choices(case, referral, user()),
+    chosen = pickers.submitted_ids(request.form.get(f"{step}-redirect_to"))
+    form = answer_form(step, case, _redirect_choices(case, referral, user(), chosen),
                        formdata=request.form)
     if stale(form.version.data, case):
         return conflict(case_id, form)

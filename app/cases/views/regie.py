@@ -16,22 +16,28 @@ from app.cases.forms.regie import (
     handover_request_form,
 )
 from app.cases.models import Case, HandoverStatus, RegieHandover
-from app.cases.services import regie
+from app.cases.services import pickers, regie
 from app.cases.views.blueprint import bp, detail_section, submit_case_form, user
 from app.extensions import db
+
+# The picker's search field (a GET parameter of the case page).
+SEARCH = "regie_zoek"
 
 
 @detail_section
 def regie_section(case, user, forms) -> dict:
     handover = case.open_handover
-    request_form = forms.get("regie_request")
+    request_form, found = forms.get("regie_request"), None
     if request_form is None and handover is None and permissions.can_request_regie(user, case):
-        request_form = handover_request_form(case, user, regie.receivers(case))
+        term = pickers.search_term(request.args.get(SEARCH))
+        found = regie.search_receivers(case, term) if term else None
+        request_form = handover_request_form(
+            case, user, regie.receivers(case, user, found.ids if found else ()))
     answers = answer_forms(case)
     answers |= {key: form for key, form in forms.items() if key in answers}
     last = case.regie_handovers[-1] if case.regie_handovers else None
     return {
-        "regie_request_form": request_form,
+        "regie_request_form": request_form, "regie_found": found, "regie_search": SEARCH,
         "regie_answer_forms": answers if handover is not None else {},
         "regie_declined": last if last is not None and last.status == HandoverStatus.declined
         else None,
@@ -41,7 +47,9 @@ def regie_section(case, user, forms) -> dict:
 @bp.post("/<int:case_id>/regie")
 def regie_request(case_id: int):
     case = queries.case_or_404(case_id, user())
-    form = handover_request_form(case, user(), regie.receivers(case), formdata=request.form)
+    chosen = pickers.submitted_ids(request.form.get("regie-to_user_id"))
+    form = handover_request_form(case, user(), regie.receivers(case, user(), chosen),
+                                 formdata=request.form)
 
     def save(expected: int) -> RegieHandover:
         to_user = db.session.get(User, int(form.to_user_id.data))
@@ -102,7 +110,10 @@ def regie_requests():
         db.select(RegieHandover)
         .where(RegieHandover.to_user_id == current_user.id,
                RegieHandover.status == HandoverStatus.requested)
-        .options(orm.joinedload(RegieHandover.case).joinedload(Case.school),
+        # Inner joins, as in the task list: an outer join to the case makes SQLite
+        # materialise every case (docs/performance.md).
+        .options(orm.joinedload(RegieHandover.case, innerjoin=True)
+                 .joinedload(Case.school, innerjoin=True),
                  orm.joinedload(RegieHandover.requested_by))
         .order_by(RegieHandover.requested_at.desc(), RegieHandover.id.desc()),
         page=request.args.get("page", 1, type=int),
