@@ -117,12 +117,6 @@ ROLE_PREFERENCE = [Role.school_staff, Role.youth_professional, Role.coordinator,
                    Role.privacy_officer, Role.admin]
 # Text URL arguments: every value the route knows (others are a plain 404).
 URL_VALUES = {"trigger": sorted(workflow.TRIGGER_LABELS), "step": sorted(referral_services.STEPS)}
-# Open findings, left out of the check that a 422 shows its message (see the xfail below): the
-# page hides the form the request answers, and with it the form's messages.
-SILENT_422 = {
-    "cases.referral_send": "outside SENDABLE_STATES, cases/_referrals.html hides the referral "
-                           "form and with it its messages",
-}
 # Pages the look-around after the saves leaves out: counts only, never stored text (their
 # filters are fuzzed by the GET test).
 SWEEP_SKIPPED = {"monitor.dashboard", "monitor.export"}
@@ -476,8 +470,7 @@ def test_every_post_route_survives_hostile_input(app, login, bound_forms, endpoi
         response = client.post(url, data=_body(values, stray, homes[url], strays, version))
         what = f"POST {url} as {role.value} ({mode})"
         _check(response, what)
-        if endpoint not in SILENT_422:
-            _shows_why(response, bound_forms, what)
+        _shows_why(response, bound_forms, what)
         bound.update(_prefix(form) for form in bound_forms)
         if response.status_code == 302:
             _follow(client, response, f"POST {url}")
@@ -669,8 +662,9 @@ def test_a_nul_byte_never_reaches_the_database(login):
     assert not any("\x00" in text for text in stored)
 
 
-@pytest.mark.xfail(strict=True, reason="open: SILENT_422 (a template to change)")
-@pytest.mark.parametrize("endpoint", sorted(SILENT_422))
+# Found by this fuzzer: both pages hid the form a refused request answered, and with it the
+# form's messages.
+@pytest.mark.parametrize("endpoint", ["escalation.assign", "cases.referral_send"])
 def test_a_422_on_a_form_the_page_hides_still_says_why(login, endpoint):
     world = build_world()
     if endpoint == "escalation.assign":
