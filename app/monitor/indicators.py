@@ -7,6 +7,7 @@ each indicator are selected in `populations.py`; `docs/monitor.md` holds this ca
 printed by `flask monitor catalogue` (a test keeps the two equal).
 """
 
+import re
 from dataclasses import dataclass
 
 from app.cases.models import ARRANGEMENT_KIND_LABELS
@@ -54,6 +55,12 @@ DIMENSIONS = {
 }
 
 
+# "V1: ", "S1 §2.1: ", "X5; ", "; V6", "W1–W4": references to research/domain.md §6.
+_SOURCE_IDS = re.compile(r"\b[A-Z]{1,2}\d+(?:–[A-Z]{1,2}\d+)?(?: §[\d.]+)?(?::\s*|;\s*|$)")
+_NORM = re.compile(r" \(norm S\d\)")
+_NATIONAL = re.compile(r"\bNL (\d{4})")
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -75,6 +82,16 @@ class Indicator:
     @property
     def section_title(self) -> str:
         return SECTION_TITLES[self.section]
+
+    @property
+    def comparison(self) -> str:
+        """The seed figure as a reader sees it: without the ids of research/domain.md (a
+        developer's reference, kept in `seed`, docs/monitor.md and the exports' definitions),
+        and with the region written out."""
+        text = _SOURCE_IDS.sub("", self.seed)
+        text = _NORM.sub("", text).replace("NK 2016", "Noord-Kennemerland 2016")
+        text = _NATIONAL.sub(r"landelijk \1", text).strip(" ;")
+        return text or "—"
 
 
 def _i(*args, **kwargs) -> Indicator:

@@ -1,6 +1,7 @@
 """The indicator catalogue: complete (every indicator of DESIGN.md §5), consistent with the
 populations that compute it, and printed in docs/monitor.md exactly as the code has it."""
 
+import re
 from pathlib import Path
 
 from app.monitor.counting import POPULATIONS
@@ -96,3 +97,13 @@ def test_docs_print_the_catalogue_as_the_code_has_it():
     assert block == markdown(), "run `flask monitor catalogue` and paste it into docs/monitor.md"
     for i in INDICATORS:
         assert f"`{i.key}`" in block
+
+
+def test_screens_show_the_seed_figures_without_the_research_ids():
+    """A coordinator never saw "V1" or "NK": the screens show the figure and where it is from."""
+    by_key = {i.key: i for i in INDICATORS}
+    assert by_key["mdo_parent_present"].seed.startswith("V1: 46%")
+    assert by_key["mdo_parent_present"].comparison.startswith("46% neemt standaard deel")
+    for indicator in INDICATORS:
+        assert not re.search(r"\b[A-Z]{1,2}\d+:|\bNK\b|; *$", indicator.comparison), indicator.key
+        assert indicator.comparison.strip()
