@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from app.audit.services import GENESIS
 from app.extensions import db
+from app.monitor import freshness
 
 # The order in which a batch is written: parents before children.
 TABLE_ORDER = (
@@ -118,6 +119,7 @@ class Writer:
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608  # nosec B608 (fixed table names)
                         f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"))
             ensure_chain_head(conn)
+            freshness.renew(conn, {freshness.EVERY_REGION})  # loaded around the ORM
         # Outside a transaction: SQLite checkpoints only then; PostgreSQL's ANALYZE either way.
         raw = self.engine.raw_connection()
         try:

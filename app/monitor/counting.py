@@ -3,7 +3,6 @@ up into every scope and period, how those cells hang together for the suppressio
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -26,7 +25,6 @@ from app.monitor.scopes import (
     Scope,
 )
 from app.monitor.sql import month_index as sql_month_index
-from app.monitor.suppression import Relation
 
 P = Population
 POPULATIONS = {p.key: p for p in (
@@ -57,18 +55,59 @@ POPULATIONS = {p.key: p for p in (
 )}
 
 
-@dataclass
 class Tally:
-    """Record counts (and numerator sums) per (category, scope, period), and what to hide."""
+    """Record counts and numerator sums of one population per cell, and which cells to hide.
 
-    sizes: dict = field(default_factory=lambda: defaultdict(int))
-    sums: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
-    seen: dict = field(default_factory=lambda: defaultdict(set))
-    suppressed: frozenset = frozenset()
+    A cell is (category, scope, time): category None (every record) or (dimension, value), a
+    scope, and a period label (or an unpublished remainder). Cells are numbered
+    `(category * scopes + scope) * times + time`, so counting and the suppression work on
+    list indexes and ints instead of hashing hundreds of thousands of nested tuples.
+    """
 
+    def __init__(self, population: Population, layout: Layout, categories: dict[str, list],
+                 times: list, seen: dict[str, set]):
+        self.population = population
+        self.categories = every_category(categories)
+        self.scopes = all_scopes(layout, population)
+        self.times = times
+        self.seen = seen
+        self._category_at = {c: i for i, c in enumerate(self.categories)}
+        self._scope_at = {s: i for i, s in enumerate(self.scopes)}
+        self._time_at = {t: i for i, t in enumerate(times)}
+        cells = len(self.categories) * len(self.scopes) * len(times)
+        self.sizes = [0] * cells
+        self.sums = {name: [0] * (len(self.scopes) * len(times)) for name in population.flags}
+        self.suppressed = bytearray(cells)  # 1: a cell with records that is hidden
 
-def _plain(value) -> str:
-    return str(getattr(value, "value", value))
+    def number(self, category: int, scope: int, time: int) -> int:
+        return (category * len(self.scopes) + scope) * len(self.times) + time
+
+    def cell(self, category, scope: Scope, time) -> int | None:
+        """The number of a cell, None when the population has no such category or scope."""
+        c, s = self._category_at.get(category), self._scope_at.get(scope)
+        t = self._time_at.get(time)
+        return None if c is None or s is None or t is None else self.number(c, s, t)
+
+    def key(self, number: int) -> tuple:
+        rest, t = divmod(number, len(self.times))
+        c, s = divmod(rest, len(self.scopes))
+        return (self.categories[c], self.scopes[s], self.times[t])
+
+    def size(self, category, scope: Scope, time) -> int:
+        number = self.cell(category, scope, time)
+        return 0 if number is None else self.sizes[number]
+
+    def hidden(self, category, scope: Scope, time) -> bool:
+        number = self.cell(category, scope, time)
+        return number is None or not self.sizes[number] or self.suppressed[number] == 1
+
+    def total(self, flag: str, scope: Scope, time) -> int:
+        """The numerator: the sum of a 0/1 flag over the records of a scope and time."""
+        return self.sums[flag][self._scope_at[scope] * len(self.times) + self._time_at[time]]
+
+    def name(self, number: int) -> str:
+        """The order of cells of equal size in the suppression (the key's text, as ever)."""
+        return repr(self.key(number))
 
 
 def plain(value) -> str:
@@ -91,21 +130,61 @@ def grid(population: Population, span: Span, by_month: bool):
     return db.session.execute(grid_statement(population, span, by_month))
 
 
-def add(tally: Tally, population: Population, layout: Layout, row, times) -> None:
-    """Count one grid row in every scope, category and period it belongs to."""
-    youth_care = bool(row.jh) if population.case_level else None
-    scopes = layout.scopes_of(row.school_id, youth_care)
-    categories = [None]
-    for dimension in population.dimensions:
-        value = plain(getattr(row, dimension))
-        tally.seen[dimension].add(value)
-        categories.append((dimension, value))
-    for time in times:
-        for scope in scopes:
-            for category in categories:
-                tally.sizes[(category, scope, time)] += row.n
-            for name in population.flags:
-                tally.sums[(scope, time)][name] += getattr(row, name) or 0
+def seen_values(population: Population, rows) -> dict[str, set]:
+    """Every value each dimension takes in the grid rows."""
+    seen = {d: set() for d in population.dimensions}
+    for row in rows:
+        for dimension in population.dimensions:
+            seen[dimension].add(plain(getattr(row, dimension)))
+    return seen
+
+
+def count(tally: Tally, layout: Layout, rows, times_of) -> None:
+    """Count the grid rows in every scope, category and time they belong to. The rows are
+    first added up per school and youth-care flag ("place"), category and time (`times_of(row)`:
+    the time numbers of its month), then each of those sums goes to the place's scopes."""
+    population = tally.population
+    dimensions, flags = population.dimensions, population.flags
+    category_at, places = tally._category_at, {}
+    width = len(tally.categories) * len(tally.times)
+    per_place: list[int] = []
+    flag_sums: list[list[int]] = []
+    for row in rows:
+        place = (row.school_id, bool(row.jh) if population.case_level else None)
+        if place not in places:
+            places[place] = len(places)
+            per_place += [0] * width
+            flag_sums.append([0] * len(flags) * len(tally.times))
+        at, sums = places[place] * width, flag_sums[places[place]]
+        categories = [0] + [category_at[(d, plain(getattr(row, d)))] for d in dimensions]
+        values = [getattr(row, name) or 0 for name in flags]
+        for t in times_of(row):
+            for c in categories:
+                per_place[at + c * len(tally.times) + t] += row.n
+            for f, value in enumerate(values):
+                sums[f * len(tally.times) + t] += value
+    _spread(tally, layout, places, per_place, flag_sums)
+
+
+def _spread(tally: Tally, layout: Layout, places: dict, per_place: list[int],
+            flag_sums: list[list[int]]) -> None:
+    """Add each place's counts and sums to every scope the place belongs to."""
+    times, scopes_in_all = len(tally.times), len(tally.scopes)
+    width = len(tally.categories) * times
+    for place, index in places.items():
+        scopes = [tally._scope_at[s] for s in layout.scopes_of(*place) if s in tally._scope_at]
+        counts = per_place[index * width:(index + 1) * width]
+        for i, n in enumerate(counts):
+            if n:
+                c, t = divmod(i, times)
+                for s in scopes:
+                    tally.sizes[(c * scopes_in_all + s) * times + t] += n
+        for f, name in enumerate(tally.population.flags):
+            total = tally.sums[name]
+            for t, n in enumerate(flag_sums[index][f * times:(f + 1) * times]):
+                if n:
+                    for s in scopes:
+                        total[s * times + t] += n
 
 
 def all_scopes(layout: Layout, population: Population) -> list[Scope]:
@@ -119,17 +198,49 @@ def every_category(categories: dict[str, list]) -> list:
     return [None] + [(d, v) for d, values in categories.items() for v in values]
 
 
-def scope_relations(layout: Layout, population: Population, categories: dict[str, list],
-                    times) -> list[Relation]:
+Ties = list[tuple[int, tuple[int, ...]]]  # (total, parts) as cell numbers
+
+# Every part of a relation is a subset of its total, so a total of 0 records has parts of 0
+# records only: all hidden from the start, never at risk, never a candidate. Such a relation
+# can never hide anything, and leaving it out changes neither the pattern nor the order in
+# which the others are checked. In a large region most (category, school, quarter) cells are
+# empty: this drops most relations.
+
+
+def scope_relations(tally: Tally, layout: Layout, labels: list) -> Ties:
     """Scopes add up (region = sectors = municipalities, sector = its schools, …) for every
-    category; categories add up to the total for every scope."""
-    nesting = layout.nesting(population.case_level)
-    relations = [Relation((c, total, t), tuple((c, p, t) for p in parts))
-                 for t in times for c in every_category(categories) for total, parts in nesting]
-    relations += [Relation((None, s, t), tuple(((d, v), s, t) for v in values))
-                  for t in times for s in all_scopes(layout, population)
-                  for d, values in categories.items()]
+    category; categories add up to the total for every scope. `labels`: the times concerned.
+    A relation whose total has no records is left out (see `Ties`)."""
+    scope_at, category_at, n = tally._scope_at, tally._category_at, tally.number
+    nesting = [(scope_at[total], [scope_at[p] for p in parts])
+               for total, parts in layout.nesting(tally.population.case_level)]
+    times = [tally._time_at[label] for label in labels]
+    categories = range(len(tally.categories))
+    by_dimension = [[category_at[(d, v)] for v in values]
+                    for d, values in _dimensions(tally).items()]
+    sizes = tally.sizes
+    relations = [_tie(sizes, n(c, total, t), [n(c, p, t) for p in parts])
+                 for t in times for c in categories for total, parts in nesting
+                 if sizes[n(c, total, t)]]
+    relations += [_tie(sizes, n(0, s, t), [n(c, s, t) for c in values])
+                  for t in times for s in range(len(tally.scopes)) for values in by_dimension
+                  if sizes[n(0, s, t)]]
     return relations
+
+
+def _tie(sizes: list[int], total: int, parts: list[int]) -> tuple[int, tuple[int, ...]]:
+    """The relation with its empty parts but one left out: an empty part only ever tells the
+    suppression that not every part is shown, and one says that as well as many."""
+    kept = [p for p in parts if sizes[p]]
+    empty = next((p for p in parts if not sizes[p]), None)
+    return total, tuple(kept if empty is None else [*kept, empty])
+
+
+def _dimensions(tally: Tally) -> dict[str, list]:
+    values = defaultdict(list)
+    for category in tally.categories[1:]:
+        values[category[0]].append(category[1])
+    return values
 
 
 def remainders(periods: list[Period]) -> dict[tuple, list[int]]:
@@ -143,10 +254,10 @@ def remainders(periods: list[Period]) -> dict[tuple, list[int]]:
     return result
 
 
-def time_relations(layout: Layout, population: Population, categories: dict[str, list],
-                   periods: list[Period]) -> list[Relation]:
+def time_relations(tally: Tally, periods: list[Period]) -> Ties:
     """A calendar year is its four quarters; a school year is its remainder plus the three
-    quarters inside it (quarters after today are empty and left out)."""
+    quarters inside it (quarters after today are empty and left out). Totals without records
+    are left out, as in `scope_relations`."""
     quarters = {p.first: p.label for p in periods if p.kind == QUARTER}
     pairs = []
     for period in periods:
@@ -158,10 +269,12 @@ def time_relations(layout: Layout, population: Population, categories: dict[str,
                 date(y, 10, 1), date(y + 1, 1, 1), date(y + 1, 4, 1))]
         else:
             continue
-        pairs.append((period.label, [p for p in parts if p is not None]))
-    return [Relation((c, s, total), tuple((c, s, p) for p in parts))
-            for c in every_category(categories) for s in all_scopes(layout, population)
-            for total, parts in pairs]
+        time_at = tally._time_at
+        pairs.append((time_at[period.label], [time_at[p] for p in parts if p is not None]))
+    n, sizes = tally.number, tally.sizes
+    return [_tie(sizes, n(c, s, total), [n(c, s, p) for p in parts])
+            for c in range(len(tally.categories)) for s in range(len(tally.scopes))
+            for total, parts in pairs if sizes[n(c, s, total)]]
 
 
 def median_statement(records: sa.Select, kind: str) -> sa.Select:

@@ -8,6 +8,10 @@ calendar years, quarters), then suppresses small cells once for all of them toge
 (`suppression.protect`): so the figure of a school, a sector or a quarter is hidden the same
 way whichever screen or export shows it, and no two of them subtract to a small cell. Medians
 are the only values computed per scope and period (SQL window functions, both databases).
+
+All of this is computed once per region, day and threshold while the region's records stay
+unchanged, and shared by every monitor of the process (`freshness`): the first view after a
+change counts, the others read.
 """
 
 from collections import defaultdict
@@ -18,7 +22,7 @@ import sqlalchemy as sa
 
 from app.escalation.models import EscalationTier
 from app.extensions import db
-from app.monitor import counting
+from app.monitor import counting, freshness
 from app.monitor.counting import POPULATIONS, Tally
 from app.monitor.indicators import (
     COMPUTED,
@@ -31,7 +35,7 @@ from app.monitor.indicators import (
 from app.monitor.periods import Period, Window
 from app.monitor.populations import Population, Span
 from app.monitor.scopes import YOUTH_CARE, Layout, Scope
-from app.monitor.suppression import protect
+from app.monitor.suppression import protect_numbered
 from app.org.models import Region
 
 
@@ -84,12 +88,15 @@ class Monitor:
         self.region = region
         self.today = today or date.today()
         self.threshold = max(1, threshold or region.suppression_threshold)
-        self.layout = Layout.load(region)
+        self._shared = freshness.shared(region.id, self.today, self.threshold)
+        if self._shared.layout is None:
+            loaded = Layout.load(region)
+            self._shared.layout = (loaded.schools, loaded.municipalities)
+        self.layout = Layout(region, *self._shared.layout)
         self.window = Window.ending(self.today)
         self.periods = self.window.periods()
-        self._tallies: dict = {}
-        self._medians: dict = {}
-        self._tiers: dict | None = None
+        self._tallies = self._shared.tallies
+        self._medians = self._shared.medians
 
     # --- the figures -----------------------------------------------------------------------
 
@@ -106,15 +113,15 @@ class Monitor:
         population = POPULATIONS[indicator.population]
         tally = self._tally(population, period)
         key = ((indicator.dimension, category) if category else None, scope, period.label)
-        n = tally.sizes.get(key, 0)
-        if n < self.threshold or key in tally.suppressed:
+        n = tally.size(*key)
+        if n < self.threshold or tally.hidden(*key):
             return Cell(**base, suppressed=True)
         return Cell(**base | self._numbers(indicator, population, tally, scope, period, n),
                     suppressed=False)
 
     def _numbers(self, indicator, population, tally, scope, period, n) -> dict:
         if indicator.kind == PERCENTAGE:
-            numerator = tally.sums[(scope, period.label)][indicator.flag]
+            numerator = tally.total(indicator.flag, scope, period.label)
             return {"numerator": numerator, "denominator": n, "value": 100 * numerator / n}
         if indicator.kind == MEDIAN_DAYS:
             return {"denominator": n, "value": self._median(population, period, scope)}
@@ -164,11 +171,11 @@ class Monitor:
             ("0", "Zonder trede")]
 
     def _ladder(self) -> dict[int, str]:
-        if self._tiers is None:
-            self._tiers = dict(db.session.execute(
+        if self._shared.tiers is None:
+            self._shared.tiers = dict(db.session.execute(
                 sa.select(EscalationTier.level, EscalationTier.name)
                 .where(EscalationTier.region_id == self.region.id)).all())
-        return self._tiers
+        return self._shared.tiers
 
     # --- counting ------------------------------------------------------------------------------
 
@@ -186,40 +193,42 @@ class Monitor:
         suppressed together: across scopes, categories and overlapping periods."""
         span = Span(self.region.id, self.window.first, self.window.last, self.today)
         rests = counting.remainders(self.periods)
+        labels = [p.label for p in self.periods]
+        rows = counting.grid(population, span, by_month=True).all()
+        tally = self._new_tally(population, rows, labels + list(rests))
         times = defaultdict(list)
         for key, months in [(p.label, p.months) for p in self.periods] + list(rests.items()):
             for month in months:
-                times[month].append(key)
-        tally = Tally()
-        for row in counting.grid(population, span, by_month=True):
-            counting.add(tally, population, self.layout, row, times.get(row.month, ()))
-        categories = self._categories(population, tally)
-        relations = counting.scope_relations(
-            self.layout, population, categories, [p.label for p in self.periods])
-        relations += counting.time_relations(self.layout, population, categories, self.periods)
-        unpublished = frozenset(
-            (c, s, rest) for rest in rests for c in counting.every_category(categories)
-            for s in counting.all_scopes(self.layout, population))
-        tally.suppressed = protect(tally.sizes, relations, self.threshold, unpublished)
+                times[month].append(tally.times.index(key))
+        counting.count(tally, self.layout, rows, lambda row: times.get(row.month, ()))
+        relations = counting.scope_relations(tally, self.layout, labels)
+        relations += counting.time_relations(tally, self.periods)
+        unpublished = {tally.cell(c, s, rest) for rest in rests for c in tally.categories
+                       for s in tally.scopes}
+        tally.suppressed = protect_numbered(tally.sizes, relations, self.threshold,
+                                            unpublished, tally.name)
         return tally
 
     def _count_period(self, population: Population, period: Period) -> Tally:
         """Snapshot records (read on a day, or open during the period): one period alone."""
         span = Span(self.region.id, period.first, period.last, self.today)
-        tally = Tally()
-        for row in counting.grid(population, span, by_month=False):
-            counting.add(tally, population, self.layout, row, (period.label,))
-        relations = counting.scope_relations(self.layout, population,
-                                             self._categories(population, tally),
-                                             [period.label])
-        tally.suppressed = protect(tally.sizes, relations, self.threshold)
+        rows = counting.grid(population, span, by_month=False).all()
+        tally = self._new_tally(population, rows, [period.label])
+        counting.count(tally, self.layout, rows, lambda row: (0,))
+        relations = counting.scope_relations(tally, self.layout, [period.label])
+        tally.suppressed = protect_numbered(tally.sizes, relations, self.threshold, set(),
+                                            tally.name)
         return tally
 
-    def _categories(self, population: Population, tally: Tally) -> dict[str, list]:
+    def _new_tally(self, population: Population, rows, times: list) -> Tally:
+        seen = counting.seen_values(population, rows)
+        return Tally(population, self.layout, self._categories(population, seen), times, seen)
+
+    def _categories(self, population: Population, seen: dict[str, set]) -> dict[str, list]:
         """Every value of each dimension: the catalogue's (or the ladder's) and those seen."""
         known = {d: ({str(level) for level in self._ladder()} | {"0"} if d == "tier"
                      else {v for v, _ in DIMENSIONS[d]}) for d in population.dimensions}
-        return {d: sorted(known[d] | tally.seen[d]) for d in population.dimensions}
+        return {d: sorted(known[d] | seen[d]) for d in population.dimensions}
 
     def _median(self, population: Population, period: Period, scope: Scope) -> float | None:
         key = (population.key, period.label, scope.kind)

@@ -13,6 +13,7 @@ All of them partition the region's records: a record belongs to one school, henc
 one municipality, and is in or out of the youth-care view. The suppression uses exactly that.
 """
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -70,6 +71,7 @@ class Layout:
     region: Region
     schools: dict[int, SchoolInfo] = field(default_factory=dict)
     municipalities: dict[int, str] = field(default_factory=dict)
+    _school_counts: Counter | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, region: Region) -> "Layout":
@@ -114,13 +116,13 @@ class Layout:
     def nesting(self, case_level: bool) -> list[tuple[Scope, list[Scope]]]:
         """(total, parts) pairs: how the scopes add up."""
         pairs = [(ALL_REGION, self.scopes(SECTOR)), (ALL_REGION, self.scopes(MUNICIPALITY))]
-        for group in self.groups:
-            pairs.append((Scope(SECTOR, group), [Scope(SCHOOL, s.id) for s in
-                                                 self.schools.values() if s.group == group]))
-        for municipality in self.municipalities:
-            pairs.append((Scope(MUNICIPALITY, municipality),
-                          [Scope(SCHOOL, s.id) for s in self.schools.values()
-                           if s.municipality_id == municipality]))
+        by_group, by_municipality = defaultdict(list), defaultdict(list)
+        for school in self.schools.values():  # one pass: a region has thousands of schools
+            by_group[school.group].append(Scope(SCHOOL, school.id))
+            by_municipality[school.municipality_id].append(Scope(SCHOOL, school.id))
+        pairs += [(Scope(SECTOR, group), by_group[group]) for group in self.groups]
+        pairs += [(Scope(MUNICIPALITY, municipality), by_municipality[municipality])
+                  for municipality in self.municipalities]
         if case_level:
             pairs.append((ALL_REGION, [YOUTH_CARE_IN, YOUTH_CARE_OUT]))
         return pairs
@@ -130,12 +132,12 @@ class Layout:
         youth-care view, which is not a set of schools."""
         if scope.kind == YOUTH_CARE:
             return None
-        return sum(1 for s in self.schools.values() if self._contains(scope, s))
-
-    def _contains(self, scope: Scope, school: SchoolInfo) -> bool:
-        return {REGION: True, SECTOR: school.group == scope.value,
-                MUNICIPALITY: school.municipality_id == scope.value,
-                SCHOOL: school.id == scope.value}[scope.kind]
+        if self._school_counts is None:  # one pass for every scope: pages ask for many
+            counts = Counter()
+            for school in self.schools.values():
+                counts.update(self.scopes_of(school.id, None))
+            self._school_counts = counts
+        return self._school_counts[scope]
 
     def label(self, scope: Scope) -> str:
         """Dutch, for screens and exports; names only organisations, never a pupil."""

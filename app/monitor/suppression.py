@@ -20,7 +20,7 @@ shown on their own) only need protecting while they are small.
 """
 
 from collections import defaultdict, deque
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 10
@@ -36,53 +36,92 @@ def protect(sizes: Mapping[Hashable, int], relations: Iterable[Relation], thresh
             unpublished: frozenset = frozenset()) -> frozenset:
     """The keys of `sizes` to suppress (primary and secondary). Relations may name keys
     missing from `sizes`; those count as cells of 0 records."""
-    number: dict = {}  # key -> a small int, so the loop below hashes ints only
+    number: dict = {}  # key -> a small int, so the search hashes ints only
     ties = [(total, parts) for relation in relations if (parts := relation.parts)
             for total in (relation.total,)]
-    relations = [(number.setdefault(total, len(number)),
-                  tuple(number.setdefault(p, len(number)) for p in parts))
-                 for total, parts in ties]
+    numbered = [(number.setdefault(total, len(number)),
+                 tuple(number.setdefault(p, len(number)) for p in parts))
+                for total, parts in ties]
     for key in sizes:
         number.setdefault(key, len(number))
     keys = list(number)
     size = [sizes.get(key, 0) for key in keys]
-    hidden_helpers = {number[k] for k in unpublished if k in number}
-    suppressed = {i for i, n in enumerate(size) if n < threshold} | hidden_helpers
+    helpers = {number[k] for k in unpublished if k in number}
+    flags = protect_numbered(size, numbered, threshold, helpers, lambda i: repr(keys[i]))
+    hidden = {i for i, flag in enumerate(flags) if flag}
+    empty = {i for i, n in enumerate(size) if n == 0} - helpers
+    return frozenset(keys[i] for i in hidden | empty)
+
+
+def protect_numbered(size: Sequence[int], relations: Sequence[tuple[int, tuple[int, ...]]],
+                     threshold: int, helpers: set[int],
+                     name: Callable[[int], str]) -> bytearray:
+    """`protect` on cells numbered 0 … len(size) - 1, for callers that number their cells
+    themselves (the monitor: hundreds of thousands of them). Relations with no parts are
+    skipped; `name(i)` orders cells of equal size, so the same figures give the same pattern.
+    Returns one flag per cell, 1 where a cell that holds records is suppressed (a cell of 0
+    records is always hidden and not flagged), unpublished helpers left out."""
+    relations = [r for r in relations if r[1]]
+    helper = bytearray(len(size))
+    for i in helpers:
+        helper[i] = 1
+    hidden = _Hidden(size, bytearray(0 < n < threshold or h
+                                     for n, h in zip(size, helper, strict=True)))
+    member_of = _memberships(size, relations)
+    queue, queued = deque(range(len(relations))), bytearray(b"\x01") * len(relations)
+    while queue:
+        index = queue.popleft()
+        queued[index] = 0
+        extra = _one_more(*relations[index], size, hidden, threshold, helper, name)
+        if extra is None:
+            continue
+        hidden.flags[extra] = 1
+        for other in [index, *member_of[extra]]:
+            if not queued[other]:
+                queue.append(other)
+                queued[other] = 1
+    for i in helpers:
+        hidden.flags[i] = 0
+    return hidden.flags
+
+
+def _memberships(size: Sequence[int], relations) -> dict[int, list[int]]:
+    """The relations each cell with records is in: only those cells are ever hidden extra."""
     member_of = defaultdict(list)
     for index, (total, parts) in enumerate(relations):
         for key in (total, *parts):
-            member_of[key].append(index)
-    queue, queued = deque(range(len(relations))), set(range(len(relations)))
-    while queue:
-        index = queue.popleft()
-        queued.discard(index)
-        extra = _one_more(*relations[index], size, suppressed, threshold, hidden_helpers, keys)
-        if extra is None:
-            continue
-        suppressed.add(extra)
-        for other in [index, *member_of[extra]]:
-            if other not in queued:
-                queue.append(other)
-                queued.add(other)
-    return frozenset(keys[i] for i in suppressed - hidden_helpers)
+            if size[key]:
+                member_of[key].append(index)
+    return member_of
 
 
-def _at_risk(key: int, size, suppressed, threshold, helpers) -> bool:
+class _Hidden:
+    """The hidden cells: those of 0 records, and those flagged (one byte per cell: a large
+    region has millions of cells, most of them empty)."""
+
+    def __init__(self, size: Sequence[int], flags: bytearray):
+        self.size, self.flags = size, flags
+
+    def __contains__(self, key: int) -> bool:
+        return not self.size[key] or self.flags[key] == 1
+
+
+def _at_risk(key: int, size, suppressed, threshold, helper) -> bool:
     """A hidden cell whose value matters: it has records, and if it is an unpublished helper
     cell, fewer than the threshold."""
     n = size[key]
-    return key in suppressed and n > 0 and not (key in helpers and n >= threshold)
+    return key in suppressed and n > 0 and not (helper[key] and n >= threshold)
 
 
-def _one_more(total: int, parts: tuple, size, suppressed, threshold, helpers, keys):
+def _one_more(total: int, parts: tuple, size, suppressed, threshold, helper, name):
     """The next cell to hide so the relation gives nothing away, or None when it is safe."""
-    hidden = [p for p in parts if p in suppressed and size[p] > 0]
-    at_risk = [p for p in hidden if _at_risk(p, size, suppressed, threshold, helpers)]
+    hidden = [p for p in parts if size[p] > 0 and p in suppressed]
+    at_risk = [p for p in hidden if _at_risk(p, size, suppressed, threshold, helper)]
     if total in suppressed:
         # An unknown total: the hidden parts cannot be isolated unless the total can be
         # rebuilt from shown parts alone (then it is the one unknown).
         total_alone = not any(p in suppressed for p in parts)
-        if not (total_alone and _at_risk(total, size, suppressed, threshold, helpers)):
+        if not (total_alone and _at_risk(total, size, suppressed, threshold, helper)):
             return None
     elif not at_risk or (len(hidden) > 1 and sum(size[p] for p in hidden) >= threshold):
         # Nothing that matters is hidden, or the hidden cells (an unpublished helper among
@@ -90,7 +129,7 @@ def _one_more(total: int, parts: tuple, size, suppressed, threshold, helpers, ke
         return None
     candidates = [p for p in parts if p not in suppressed and size[p] > 0]
     if candidates:
-        return min(candidates, key=lambda p: (size[p], repr(keys[p])))
+        return min(candidates, key=lambda p: (size[p], name(p)))
     return None if total in suppressed else total
 
 
