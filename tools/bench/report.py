@@ -27,6 +27,8 @@ def main() -> None:
                   f"(one request) | – | – | – | {row.get('worker_peak_rss_mb', '–')} | – |")
             continue
         rate = row.get("transitions_per_s", row["requests_per_s"])
+        if "first_view_ms" in row:
+            page = f"{page} (first view {row['first_view_ms'] / 1000:.1f} s)"
         print(f"| {database} | {cases:,} | {page} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | "
               f"{row['p99_ms']:.0f} | {rate} | {row['worker_peak_rss_mb']} | "
               f"{row.get('load_before', '–')} |")

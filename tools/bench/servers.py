@@ -51,7 +51,7 @@ class Server:
         self.log.write_text("")
         self.process = subprocess.Popen(  # noqa: S603  # nosec B603
             [str(BIN / "gunicorn"), "--workers", str(self.workers), "--bind",
-             f"127.0.0.1:{self.port}", "--timeout", "120", "--log-level", "warning",
+             f"127.0.0.1:{self.port}", "--timeout", "900", "--log-level", "warning",
              "--pythonpath", str(Path(__file__).resolve().parent),
              "--error-logfile", str(self.log), "--capture-output", self.target],
             cwd=ROOT, env=environment(self.url), stdout=subprocess.DEVNULL,
