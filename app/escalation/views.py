@@ -64,7 +64,7 @@ def queue():
     tiers = queries.tiers_by_level(region_ids)
     episodes = queries.open_episodes([e.case_id for e in escalations])
     html = render_template("escalation/queue.html", page=page, filters=filters,
-                           choices=queries.filter_choices(user()), tiers=tiers,
+                           choices=queries.filter_choices(user(), filters), tiers=tiers,
                            episodes=episodes, today=today, sla=queries.sla_status)
     # Logged once the page is built and before it is sent: nothing is shown unlogged.
     audit.record_access("list", object_type="escalation_queue",

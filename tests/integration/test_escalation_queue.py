@@ -9,8 +9,10 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role
+from app.cases import workflow
+from app.cases.services.core import ENDS_ESCALATION
 from app.cases.workflow import CaseState, EscalationReason
-from app.escalation import thuiszitters
+from app.escalation import queries, thuiszitters
 from app.escalation.models import ThuiszitterReason
 from app.extensions import db
 from app.org.models import OrganisationKind
@@ -151,9 +153,36 @@ def test_filters(schools, coordinators, ladder, login, query, expected):
     assert set(_listed(response)) == {made[k].id for k in expected}
 
 
+def test_a_region_with_many_schools_lists_them_per_municipality(schools, coordinators, login,
+                                                                monkeypatch):
+    monkeypatch.setattr(queries, "SCHOOL_LIST_MAX", 1)  # the two schools are "too many"
+    north, south = schools
+    client = login(coordinators[0])
+    whole = text_of(client.get("/escalaties/"))
+    assert "Kies eerst een gemeente" in whole
+    assert "OBS Noord" not in whole and "OBS Zuid" not in whole
+    one = text_of(client.get(f"/escalaties/?municipality={south.municipality_id}"))
+    assert "OBS Zuid" in one and "OBS Noord" not in one and "Kies eerst een gemeente" not in one
+    chosen = text_of(client.get(f"/escalaties/?school={north.id}"))
+    assert "OBS Noord" in chosen  # the chosen school stays in the filter
+
+
 @pytest.mark.parametrize("query", ["reason=geen", "tier=een", "assigned=iemand", "school=x"])
 def test_a_malformed_filter_is_a_bad_request(coordinators, login, query):
     assert login(coordinators[0]).get(f"/escalaties/?{query}").status_code == 400
+
+
+def test_every_step_out_of_the_escalation_state_ends_the_escalation():
+    """The queue counts open escalations without looking at their cases: that holds only while
+    no step leaves the escalation state without resolving the escalation."""
+    leaving = {t["trigger"] for t in workflow.TRANSITIONS
+               if CaseState.escalation in _sources(t) and t["dest"] != CaseState.escalation}
+    assert leaving and leaving <= set(ENDS_ESCALATION)
+
+
+def _sources(transition) -> list:
+    source = transition["source"]
+    return source if isinstance(source, list) else [source]
 
 
 def test_only_open_escalations_of_escalated_cases_are_listed(schools, coordinators, login):

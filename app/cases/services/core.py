@@ -171,6 +171,11 @@ def _read_ahead(case: Case, trigger: str, data: dict) -> None:
         getattr(case, records)
 
 
+# The steps out of the escalation state: each ends the open escalation, so an open escalation
+# is always on a case in that state (the coordinator's queue counts on it).
+ENDS_ESCALATION = ("resolve_escalation", "close")
+
+
 def apply_trigger(actor, case: Case, trigger: str, access, **data) -> None:
     """Fire a workflow step in the caller's transaction, without committing: the state and its
     history row, the escalation it opens or ends, the evaluation date a continued arrangement
@@ -188,7 +193,7 @@ def apply_trigger(actor, case: Case, trigger: str, access, **data) -> None:
                 reason=EscalationReason(data["reason"]), rationale=data["note"].strip(),
                 opened_by_id=actor.id, opened_at=case.state_since,
             ))
-        elif trigger in ("resolve_escalation", "close") and case.open_escalation is not None:
+        elif trigger in ENDS_ESCALATION and case.open_escalation is not None:
             # Closing from the escalation state ends the escalation too, or it would stay in
             # the coordinator's queue for good.
             case.open_escalation.resolved_at = case.state_since
