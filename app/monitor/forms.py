@@ -8,9 +8,11 @@ from wtforms import SelectChoice, SelectField
 
 from app.monitor.periods import KIND_LABELS, SCHOOL_YEAR, current
 from app.monitor.queries import Monitor
-from app.monitor.scopes import MUNICIPALITY, SCHOOL, SECTOR, YOUTH_CARE, Scope
+from app.monitor.scopes import MUNICIPALITY, SCHOOL, SECTOR, YOUTH_CARE, Layout, Scope
 
 NO_CHOICE = "Kies een van de mogelijkheden uit de lijst."
+# A region with more schools lists them per municipality (see `_offered`).
+SCHOOL_LIST_MAX = 200
 GROUP_TITLES = {SECTOR: "Sector", MUNICIPALITY: "Gemeente (van de school)", SCHOOL: "School",
                 YOUTH_CARE: "Jeugdhulp"}
 
@@ -29,18 +31,43 @@ class FilterForm(FlaskForm):
         self.regio.choices = [SelectChoice(r.code, r.name) for r in regions]
         self.periode.choices = [SelectChoice(p.label, p.title, optgroup=KIND_LABELS[p.kind])
                                 for p in monitor.periods]
-        self.bereik.choices = [
-            SelectChoice(s.token(), monitor.layout.label(s),
-                         optgroup=GROUP_TITLES.get(s.kind, "Regio")) for s in scopes]
         self.regio.data = self.regio.data or monitor.region.code
         self.periode.data = self.periode.data or current(SCHOOL_YEAR, monitor.today).label
         self.bereik.data = self.bereik.data or scopes[0].token()
+        self.allowed_scopes = {s.token() for s in scopes}
+        offered = _offered(monitor.layout, scopes, self.bereik.data)
+        self.schools_per_municipality = len(offered) < len(scopes)
+        self.bereik.choices = [
+            SelectChoice(s.token(), monitor.layout.label(s),
+                         optgroup=GROUP_TITLES.get(s.kind, "Regio")) for s in offered]
 
     def check(self) -> bool:
         """Every value one of the offered choices; a Dutch message at the field if not."""
         ok = True
+        offered = {self.regio: {c.value for c in self.regio.choices},
+                   self.periode: {c.value for c in self.periode.choices},
+                   self.bereik: self.allowed_scopes}  # also a school the list leaves out
         for field in (self.regio, self.periode, self.bereik):
-            if field.data not in {c.value for c in field.choices}:
+            if field.data not in offered[field]:
                 field.errors = [NO_CHOICE]
                 ok = False
         return ok
+
+
+def _offered(layout: Layout, scopes: list[Scope], chosen: str) -> list[Scope]:
+    """The scopes the picker lists. A region with more schools than SCHOOL_LIST_MAX lists only
+    the schools of the chosen municipality (or of the chosen school's): thousands of options
+    cost more to build than the figures and help nobody choose."""
+    schools = [s for s in scopes if s.kind == SCHOOL]
+    if len(schools) <= SCHOOL_LIST_MAX:
+        return scopes
+    try:
+        picked = layout.parse(chosen)
+    except ValueError:
+        picked = None
+    municipality = (picked.value if picked and picked.kind == MUNICIPALITY else
+                    layout.schools[picked.value].municipality_id
+                    if picked and picked.kind == SCHOOL and picked.value in layout.schools
+                    else None)
+    return [s for s in scopes if s.kind != SCHOOL
+            or layout.schools[s.value].municipality_id == municipality]

@@ -13,6 +13,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.cases.models import ParentParticipation
 from app.extensions import db
+from app.monitor import forms
 from app.monitor.exports import CSV_COLUMNS
 from app.monitor.periods import SCHOOL_YEAR, current
 from app.org.models import School, Sector
@@ -102,6 +103,26 @@ def test_scope_and_period_pickers(login, coordinator, region):
     assert client.get(f"/monitor/?{query(bereik=f'school:{po.id}')}").status_code == 200
     previous = client.get(f"/monitor/?periode={PERIOD.previous().label}")
     assert previous.status_code == 200
+
+
+def test_a_region_with_many_schools_lists_them_per_municipality(login, coordinator, region,
+                                                                monkeypatch):
+    monkeypatch.setattr(forms, "SCHOOL_LIST_MAX", 2)  # its three schools are "too many"
+    elsewhere = SchoolFactory(municipality__region=region, name="OBS Elders")
+    po = next(s for s in schools(region) if s.sector == Sector.po)
+    client = login(coordinator)
+
+    def options(**params) -> str:
+        html = client.get(f"/monitor/?{query(**params)}").get_data(as_text=True)
+        return html.split('name="bereik"', 1)[1].split("</select>", 1)[0]
+
+    whole = options()
+    assert "OBS De Regenboog" not in whole and "OBS Elders" not in whole
+    assert f"Gemeente {po.municipality.name}" in whole
+    one = options(bereik=f"gemeente:{po.municipality_id}")
+    assert "OBS De Regenboog" in one and "SO De Windroos" in one and "OBS Elders" not in one
+    chosen = options(bereik=f"school:{elsewhere.id}")  # a link to a school not listed before
+    assert "OBS Elders" in chosen and "OBS De Regenboog" not in chosen
 
 
 @pytest.mark.parametrize("params", ["periode=1999-2000", "periode=vandaag",
