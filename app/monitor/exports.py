@@ -2,6 +2,8 @@
 "Definities" sheet from the catalogue).
 
 Suppressed figures carry no numbers (numerator, denominator and value empty, suppressed = 1).
+Figures of records that have changed since (`Monitor.stale_since`) carry their time in the
+file name (the CSV keeps its eight columns); the workbook also says so under every sheet.
 Text never becomes a formula: CSV cells that start with = + - @ are neutralised as in the
 audit export, and the workbook writes every text as a string (xlsxwriter with
 strings_to_formulas off). No pupil reference is in any row: the cells are aggregates.
@@ -9,10 +11,12 @@ strings_to_formulas off). No pupil reference is in any row: the cells are aggreg
 
 import csv
 import io
+from datetime import datetime
 
 import xlsxwriter
 
 from app.audit.cli import _cell as safe  # the one formula-safe CSV cell writer
+from app.filters import AMSTERDAM
 from app.monitor.indicators import (
     COUNT,
     INDICATORS,
@@ -117,9 +121,14 @@ def _definitions(sheet, bold, wrap) -> None:
             sheet.write_string(number, index, text, wrap)
 
 
-def filename(region_code: str, period_label: str, scope_token: str, extension: str) -> str:
-    """monitor-NK-2025-2026-regio.csv: organisation codes and labels only."""
+def filename(region_code: str, period_label: str, scope_token: str, extension: str,
+             stale_since: datetime | None = None) -> str:
+    """monitor-NK-2025-2026-regio.csv: organisation codes and labels only; figures of records
+    that have changed since say of when they are: monitor-NK-…-regio-cijfers-van-20261202-0854.csv
+    (Dutch time)."""
     scope = "".join(ch if ch.isalnum() else "-" for ch in scope_token)
     region = "".join(ch for ch in region_code if ch.isalnum() or ch == "-")
-    return f"monitor-{region}-{period_label}-{scope}.{extension}"
+    when = (f"-cijfers-van-{stale_since.astimezone(AMSTERDAM):%Y%m%d-%H%M}" if stale_since
+            else "")
+    return f"monitor-{region}-{period_label}-{scope}{when}.{extension}"
 

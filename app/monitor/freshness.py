@@ -14,6 +14,10 @@ the region reads the same computation, so they also show the same suppression pa
   figures its token does not describe yet.
 * A region without a token row (its records were written around the ORM, e.g. by a bulk
   loader) is computed afresh on every view until its first change through the app.
+* A view under a token that this process has not computed yet reads the stored snapshot of
+  that token (`snapshots`, stored by `flask monitor warm`); before the timer has stored it,
+  the latest stored snapshot of the same day, shown with its time; only without either does
+  the view count the region itself.
 """
 
 import secrets
@@ -40,6 +44,7 @@ from app.cases.models import (
 from app.escalation.models import Escalation, EscalationTier, ThuiszitterEpisode
 from app.extensions import db
 from app.models import UTCDateTime, utcnow
+from app.monitor import snapshots
 from app.org.models import Municipality, Region, School, SchoolContact
 
 # Every table the monitor's queries read (a test compiles them all and compares).
@@ -190,32 +195,76 @@ def token(region_id: int) -> str | None:
 
 @dataclass
 class Shared:
-    """What one computation of a region's monitor has found so far (filled as pages ask)."""
+    """What one computation of a region's monitor has found so far (filled as pages ask), or
+    a stored snapshot of it (complete; `computed_at`: when its records were read)."""
 
     tallies: dict = field(default_factory=dict)
     medians: dict = field(default_factory=dict)
     layout: tuple | None = None  # (schools, municipalities) of scopes.Layout
     tiers: dict | None = None
+    computed_at: datetime | None = None
 
 
 _kept: OrderedDict = OrderedDict()
 _keeping = threading.Lock()
 
 
-def shared(region_id: int, today: date, threshold: int) -> Shared:
-    """The computation to use for a monitor of this region, day and threshold: the one kept
-    under the region's current token, or a new one (kept when there is a token)."""
+def shared(region_id: int, today: date, threshold: int,
+           exact: bool = False) -> tuple[Shared, bool]:
+    """The computation to use for a monitor of this region, day and threshold, and whether it
+    describes records that have changed since (stale). In order: the one kept under the
+    region's current token, the stored snapshot of that token, unless `exact` the stored
+    snapshot of an older token (stale), or a new one (kept when there is a token)."""
     current = token(region_id)
     if current is None:
-        return Shared()
-    key = (region_id, current, today, threshold)
+        return Shared(), False
+    found = _kept_under((region_id, current, today, threshold))
+    if found is not None:
+        return found, False
+    stored = snapshots.latest(region_id, threshold)
+    if stored is not None and stored.day == today and (stored.token == current or not exact):
+        loaded = _load(region_id, stored, today, threshold)
+        if loaded is not None:
+            return loaded, stored.token != current
+    return _keep((region_id, current, today, threshold), Shared()), False
+
+
+def _load(region_id: int, stored, today: date, threshold: int) -> Shared | None:
+    """A stored snapshot, read once per process and token (None: replaced meanwhile, or
+    stored by a version of the app that encoded it differently)."""
+    key = (region_id, stored.token, today, threshold)
+    found = _kept_under(key)
+    if found is not None and found.computed_at is not None:
+        return found
+    body = snapshots.payload(region_id, threshold, stored.token)
+    if body is None:
+        return None
+    try:
+        fields = snapshots.decode(body)
+    except snapshots.OtherFormat:
+        return None
+    return _keep(key, Shared(**fields, computed_at=stored.computed_at))
+
+
+def _kept_under(key: tuple) -> Shared | None:
     with _keeping:
         if key in _kept:
             _kept.move_to_end(key)
             return _kept[key]
-        for old in [k for k in _kept if k[0] == region_id and k[1] != current]:
-            del _kept[old]  # figures of records that have changed since
-        _kept[key] = Shared()
+        return None
+
+
+def _keep(key: tuple, computation: Shared) -> Shared:
+    """Keep it (at most KEPT), dropping the region's computations under other tokens: figures
+    of records that have changed since. A stored snapshot replaces what this process counted
+    under the same token: that may lack figures, which must not be counted now from records
+    that have changed since."""
+    with _keeping:
+        if key in _kept and not (computation.computed_at and not _kept[key].computed_at):
+            return _kept[key]
+        for old in [k for k in _kept if k[0] == key[0] and k[1] != key[1]]:
+            del _kept[old]
+        _kept[key] = computation
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
         return _kept[key]

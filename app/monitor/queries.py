@@ -11,7 +11,8 @@ are the only values computed per scope and period (SQL window functions, both da
 
 All of this is computed once per region, day and threshold while the region's records stay
 unchanged, and shared by every monitor of the process (`freshness`): the first view after a
-change counts, the others read.
+change reads the snapshot `flask monitor warm` stored (or, until it has, the one before, with
+its time: `stale_since`), or counts when there is none; the others read.
 """
 
 from collections import defaultdict
@@ -81,14 +82,16 @@ class Comparison:
 
 
 class Monitor:
-    """The monitor of one region as seen on `today`, with the region's threshold."""
+    """The monitor of one region as seen on `today`, with the region's threshold. `exact`:
+    never the stored figures of records that have changed since (`stale_since`: their time)."""
 
     def __init__(self, region: Region, today: date | None = None,
-                 threshold: int | None = None):
+                 threshold: int | None = None, exact: bool = False):
         self.region = region
         self.today = today or date.today()
         self.threshold = max(1, threshold or region.suppression_threshold)
-        self._shared = freshness.shared(region.id, self.today, self.threshold)
+        self._shared, stale = freshness.shared(region.id, self.today, self.threshold, exact)
+        self.stale_since = self._shared.computed_at if stale else None
         if self._shared.layout is None:
             loaded = Layout.load(region)
             self._shared.layout = (loaded.schools, loaded.municipalities)

@@ -13,7 +13,7 @@ from app.auth import permissions
 from app.extensions import db
 from app.glossary import ABBREVIATIONS
 from app.models import utcnow
-from app.monitor import exports
+from app.monitor import exports, snapshots
 from app.monitor.dashboard import panels
 from app.monitor.forms import FilterForm
 from app.monitor.periods import Period, parse
@@ -103,7 +103,11 @@ def _figures(choice: Choice, form: FilterForm) -> dict:
             "has_previous": monitor.covers(previous), "running": period.last >= monitor.today,
             "scope_label": monitor.layout.label(choice.scope),
             "panels": panels(monitor, choice.scope, period),
-            "explanation": explanation(monitor.threshold)}
+            "explanation": explanation(monitor.threshold), "stale_note": _stale_note(monitor)}
+
+
+def _stale_note(monitor: Monitor) -> str | None:
+    return snapshots.stale_note(monitor.stale_since) if monitor.stale_since else None
 
 
 @bp.get("/")
@@ -150,13 +154,15 @@ def export():
     if kind == "csv":
         body = exports.csv_text(cells).encode("utf-8")
     else:
-        body = exports.xlsx_bytes(cells, monitor.threshold, f"Schakel-monitor, "
-                                  f"{monitor.region.name}, {choice.period.title}")
+        title = f"Schakel-monitor, {monitor.region.name}, {choice.period.title}"
+        note = _stale_note(monitor)
+        body = exports.xlsx_bytes(cells, monitor.threshold,
+                                  f"{title}. {note}" if note else title)
     audit.record_access("export", object_type="monitor",
                         detail=f"{monitor.region.code} {choice.period.label} "
                                f"{choice.scope.token()} {kind}: {len(cells)} rijen")
     name = exports.filename(monitor.region.code, choice.period.label, choice.scope.token(),
-                            kind)
+                            kind, monitor.stale_since)
     return Response(body, mimetype=FORMATS[kind],
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "Cache-Control": "no-store"})
