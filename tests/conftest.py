@@ -6,6 +6,7 @@ Set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run o
 import os
 import re
 import time
+from contextlib import contextmanager
 from unittest import mock
 
 import pyotp
@@ -140,3 +141,19 @@ def text_of(response) -> str:
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     html = re.sub(r"</?abbr\b[^>]*>", "", html)  # inline, as a browser reads "J&G-coach"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+@contextmanager
+def statements_run():
+    """Every SQL statement sent while the block runs (SQLAlchemy's before_cursor_execute hook),
+    in order: for tests that count queries or look at what a page reads."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", note)

@@ -1,6 +1,5 @@
 """The functional administrator's screens: region settings, places, contact persons, users."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 from html import unescape
 
@@ -20,6 +19,7 @@ from app.org.models import (
     Sector,
 )
 from tests.conftest import PASSWORD, text_of
+from tests.conftest import statements_run as counted_queries
 from tests.factories import (
     MembershipFactory,
     MunicipalityFactory,
@@ -248,21 +248,6 @@ def test_school_of_another_region_is_not_found(client, elsewhere):
     assert client.get(f"/admin/schools/{school.id}/contacts/new").status_code == 404
     db.session.expire_all()
     assert school.name == "School Elders"
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count_statement(*_args):
-        statements.append(1)
-
-    connection = db.engines[None]  # the test's one connection (tests/conftest.py)
-    sa.event.listen(connection, "before_cursor_execute", count_statement)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", count_statement)
 
 
 def test_school_list_queries_do_not_grow_with_the_schools(client, region, municipality):

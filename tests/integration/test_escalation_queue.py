@@ -16,7 +16,7 @@ from app.escalation import queries, thuiszitters
 from app.escalation.models import ThuiszitterReason
 from app.extensions import db
 from app.org.models import OrganisationKind
-from tests.conftest import text_of
+from tests.conftest import statements_run, text_of
 from tests.factories import (
     CaseFactory,
     EscalationFactory,
@@ -249,17 +249,8 @@ def test_a_page_costs_the_same_number_of_queries_for_3_or_50_rows(schools, coord
 
 
 def _count_queries(client, url) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    connection = db.engines[None]
-    sa.event.listen(connection, "before_cursor_execute", count)
-    try:
+    with statements_run() as statements:
         response = client.get(url)
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", count)
     assert response.status_code == 200
     return len(statements)
 

@@ -4,7 +4,6 @@ or still in the viewer's own transaction, gives the new figures — including a 
 moves a case's past records into the youth-care view."""
 
 import threading
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
@@ -25,6 +24,7 @@ from app.monitor.populations import Span
 from app.monitor.queries import Monitor
 from app.monitor.scopes import ALL_REGION, REGION, SCHOOL, SECTOR, YOUTH_CARE, YOUTH_CARE_IN
 from app.org.models import Municipality, School
+from tests.conftest import statements_run as statements
 from tests.factories import (
     CaseFactory,
     MdoMeetingFactory,
@@ -57,19 +57,6 @@ def committed():
     of a real transaction does to the connection (forget its own changes) is played here."""
     db.session.commit()
     db.session.connection().info.pop(freshness.CHANGED, None)
-
-
-@contextmanager
-def statements():
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
 
 
 def parents(region, scope=ALL_REGION, threshold=None):

@@ -4,7 +4,6 @@ with their time until the timer has stored the new ones; a snapshot read back gi
 the figures counted; and it holds no pupil."""
 
 import zlib
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from unittest import mock
 
@@ -23,6 +22,7 @@ from app.monitor.queries import Monitor
 from app.monitor.scopes import ALL_REGION, KINDS
 from app.monitor.snapshots import MonitorSnapshot
 from app.org.models import Region, School, Sector
+from tests.conftest import statements_run as statements
 from tests.conftest import text_of
 from tests.factories import (
     CaseFactory,
@@ -203,19 +203,6 @@ def demo(app, runner):
     assert result.exit_code == 0, result.output
     db.session.connection().info.pop(freshness.CHANGED, None)
     return db.session.scalar(sa.select(Region).where(Region.code == "NK"))
-
-
-@contextmanager
-def statements():
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
 
 
 def every_cell(monitor: Monitor) -> list:

@@ -1,7 +1,6 @@
 """No N+1 on the pages people work from: the number of SQL statements a page costs is the same
 with 3 rows on it as with 30 (counted with SQLAlchemy's before_cursor_execute hook)."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -26,6 +25,7 @@ from app.cases.workflow import CaseState, EscalationReason
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import OrganisationKind
+from tests.conftest import statements_run as counted
 from tests.factories import (
     ArrangementFactory,
     CaseFactory,
@@ -50,20 +50,6 @@ from tests.factories import (
 
 FEW, MANY = 3, 30
 TODAY = date.today()
-
-
-@contextmanager
-def counted():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
 
 
 def cost(client, url: str) -> int:
