@@ -336,7 +336,11 @@ class Journeys:
         if c.state == "arrangement" and next_due and next_due <= self.today:
             next_due = self.today + timedelta(days=rng.randint(7, 80))
         attain = ("met", "partly", "not_met")
-        self._row("evaluation", case_id=c.id, arrangement_id=c.arrangement,
+        # The case's arrangement is the last row made (cases are made one at a time).
+        arrangement = next((row for row in self.load.rows["arrangement"][-1:]
+                            if row["id"] == c.arrangement), None)
+        due = arrangement["evaluation_due"] if arrangement else None
+        self._row("evaluation", case_id=c.id, arrangement_id=c.arrangement, due_on=due,
                   held_on=load.day(at.date()), recorded_at=load.ts(at), recorded_by_id=c.opener,
                   school_present=True, youth_care_present=rng.random() < 0.7,
                   parents_present=rng.random() < 0.6, pupil_present=rng.random() < 0.3,
@@ -346,8 +350,8 @@ class Journeys:
                   attainment_wijk="not_applicable", notes=None)
         c.event("evaluation", "Evaluatie vastgelegd", at)
         c.last = at  # the next step follows the evaluation, not the other way round
-        if next_due:
-            self.load.rows["arrangement"][-1]["evaluation_due"] = load.day(next_due)
+        if next_due and arrangement:
+            arrangement["evaluation_due"] = load.day(next_due)
 
     def _escalate(self, c: "_Case", source: str, *, open_: bool) -> None:
         rng, load = self.rng, self.load

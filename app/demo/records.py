@@ -332,6 +332,8 @@ def evaluation(s, held: datetime, decision: EvaluationDecision, next_due=None,
         parents_present=s.rng.random() < 0.6,
         pupil_present=s.rng.random() < (0.45 if s.is_vo else 0.1),
         decision=decision, next_evaluation_due=next_due,
+        due_on=s.case.current_arrangement.evaluation_due if s.case.current_arrangement
+        else None,
     )
     _attainment(s, record, s.case.current_arrangement, decision)
     if (needs_school and not school) or s.rng.random() < 0.4:

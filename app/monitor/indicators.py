@@ -229,10 +229,11 @@ INDICATORS: tuple[Indicator, ...] = (
        "evaluaties gehouden uiterlijk N dagen na hun evaluatiedatum (N: de drempel "
        "'evaluatie te laat' van de regio, standaard 30; een evaluatie begint pas als de "
        "datum bereikt is)",
-       "evaluaties gehouden in de periode waarvan de evaluatiedatum bekend is: de "
+       "evaluaties gehouden in de periode waarvan de evaluatiedatum bekend is: de datum die "
+       "de evaluatie beantwoordde (evaluation.due_on); bij oudere evaluaties de "
        "volgende-evaluatiedatum van de vorige evaluatie van de casus, anders die van het "
        "arrangement zolang een latere evaluatie hem niet heeft overschreven",
-       "evaluation.held_on, next_evaluation_due, arrangement_id; "
+       "evaluation.held_on, due_on, next_evaluation_due, arrangement_id; "
        "arrangement.evaluation_due; region.escalation_evaluation_days", "evaluation.held_on",
        "E7: geen cijfer in de bronnen (norm S3)",
        population="evaluations_on_time", flag="on_time", charts=(TREND,)),

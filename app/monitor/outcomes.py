@@ -31,10 +31,10 @@ def _after(later, earlier):
 
 
 def evaluations_on_time(span: Span) -> sa.Select:
-    """The due date an evaluation answered: the next date the case's previous evaluation set,
-    else its arrangement's date, unless a later evaluation may have overwritten it (the
-    continued arrangement carries the new date) — then it is unknown and the evaluation is
-    left out."""
+    """The due date an evaluation answered: stored on it (`due_on`, since 2026-12); for older
+    rows the next date the case's previous evaluation set, else its arrangement's date, unless
+    a later evaluation may have overwritten it (the continued arrangement carries the new date)
+    — then it is unknown and the evaluation is left out."""
     e = Evaluation
     previous = so.aliased(Evaluation, name="previous")
     later = so.aliased(Evaluation, name="later")
@@ -46,7 +46,8 @@ def evaluations_on_time(span: Span) -> sa.Select:
                                     later.arrangement_id == e.arrangement_id, _after(later, e))
     arrangement_due = (sa.select(Arrangement.evaluation_due)
                        .where(Arrangement.id == e.arrangement_id).scalar_subquery())
-    due = sa.case((previous_due.isnot(None), previous_due),
+    due = sa.case((e.due_on.isnot(None), e.due_on),
+                  (previous_due.isnot(None), previous_due),
                   (e.next_evaluation_due.is_(None) & ~overwritten, arrangement_due),
                   else_=None)
     inner = of_cases(sa.select(*case_columns(), e.held_on.label("at"), due.label("due"))

@@ -133,6 +133,7 @@ def test_continue_records_the_evaluation_and_continues_the_arrangement(case, ib,
     assert fresh.state == CaseState.arrangement
     assert fresh.current_arrangement.evaluation_due == NEXT  # carried to the next round
     [evaluation] = fresh.evaluations
+    assert evaluation.due_on == TODAY - timedelta(days=1)  # the date it answered, kept
     assert evaluation.decision == EvaluationDecision.continue_
     assert evaluation.recorded_by_id == ib.id
     assert evaluation.arrangement_id == fresh.current_arrangement.id

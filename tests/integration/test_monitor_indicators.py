@@ -308,6 +308,17 @@ def test_evaluations_on_time_within_the_regions_margin(po):
     assert figures(po, "evaluation_on_time") == (1, 3, 33.3)
 
 
+def test_an_evaluation_that_stored_its_date_counts_also_after_the_arrangement_went_on(po):
+    continued = case_at(po)
+    carried = ArrangementFactory(case=continued, evaluation_due=date(2026, 6, 1))
+    evaluation(po, date(2026, 3, 20), continued, arrangement_id=carried.id,
+               due_on=date(2026, 3, 1), next_evaluation_due=date(2026, 6, 1))  # 19 days
+    evaluation(po, date(2026, 7, 15), continued, arrangement_id=carried.id,
+               due_on=date(2026, 6, 1), decision=EvaluationDecision.close,
+               next_evaluation_due=None)  # 44 days late
+    assert figures(po, "evaluation_on_time") == (1, 2, 50.0)
+
+
 def test_goal_attainment(po):
     G = GoalAttainment
     evaluation(po, date(2026, 2, 1), attainment_school=G.met, attainment_thuis=G.partly,

@@ -123,6 +123,9 @@ class Evaluation(db.Model):
     pupil_present: so.Mapped[bool] = so.mapped_column(default=False)
     school_input: so.Mapped[str | None] = so.mapped_column(sa.Text)
     decision: so.Mapped[EvaluationDecision] = so.mapped_column(enum_column(EvaluationDecision))
+    # The evaluation date this evaluation answered (its arrangement's at the time). Kept here
+    # because continuing the arrangement overwrites the arrangement's date with the next.
+    due_on: so.Mapped[date | None]
     next_evaluation_due: so.Mapped[date | None]
     attainment_school: so.Mapped[GoalAttainment | None] = so.mapped_column(
         enum_column(GoalAttainment, name="attainment_school"))

@@ -156,6 +156,7 @@ def _evaluation(actor, case: Case, decision: EvaluationDecision,
     arrangement = case.current_arrangement
     evaluation = Evaluation(
         arrangement_id=arrangement.id if arrangement else None, held_on=data.held_on,
+        due_on=arrangement.evaluation_due if arrangement else None,
         # Set now, not at flush: the workflow's guards read it before anything is flushed.
         recorded_at=utcnow(), recorded_by_id=actor.id,
         school_present=data.school_present, youth_care_present=data.youth_care_present,
