@@ -157,3 +157,30 @@ def statements_run():
         yield seen
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", note)
+
+
+@contextmanager
+def own_postgres_app(app, name: str, why: str):
+    """An app on a PostgreSQL database of its own (`name`), outside the per-test transaction,
+    so that writers in threads commit for real; skipped on SQLite (`why`)."""
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        pytest.skip(why)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    live = create_app({"TESTING": True, "SECRET_KEY": "t",
+                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                       "SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(
+                           hide_password=False)})
+    with live.app_context():
+        upgrade()
+    try:
+        yield live
+    finally:
+        with live.app_context():
+            db.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE {name}"))
+        admin.dispose()

@@ -8,15 +8,14 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from app import create_app
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.cases import services
 from app.cases.models import Case, CaseTransition
 from app.cases.workflow import CaseState
 from app.extensions import db
+from tests.conftest import own_postgres_app
 from tests.factories import CaseFactory, SchoolFactory, user_with_role
 
 DB_NAME = "schakel_concurrency"
@@ -24,25 +23,9 @@ DB_NAME = "schakel_concurrency"
 
 @pytest.fixture
 def pg_app(app):
-    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("two real concurrent connections: PostgreSQL (SQLite serialises writers)")
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DB_NAME}"))
-        conn.execute(sa.text(f"CREATE DATABASE {DB_NAME}"))
-    live = create_app({"TESTING": True, "SECRET_KEY": "t",
-                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                       "SQLALCHEMY_DATABASE_URI": url.set(database=DB_NAME).render_as_string(
-                           hide_password=False)})
-    with live.app_context():
-        upgrade()
-    yield live
-    with live.app_context():
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE {DB_NAME}"))
-    admin.dispose()
+    with own_postgres_app(app, DB_NAME, "two real concurrent connections: PostgreSQL "
+                          "(SQLite serialises writers)") as live:
+        yield live
 
 
 def test_concurrent_transitions_exactly_one_wins(pg_app):

@@ -9,9 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_migrate import upgrade
 
-from app import create_app
 from app.auth.models import Role, User
 from app.cases import services
 from app.cases.models import Case, MdoMeeting, ParentParticipation, ReferralStatus
@@ -24,6 +22,7 @@ from app.monitor.populations import Span
 from app.monitor.queries import Monitor
 from app.monitor.scopes import ALL_REGION, REGION, SCHOOL, SECTOR, YOUTH_CARE, YOUTH_CARE_IN
 from app.org.models import Municipality, School
+from tests.conftest import own_postgres_app
 from tests.conftest import statements_run as statements
 from tests.factories import (
     CaseFactory,
@@ -238,27 +237,10 @@ CONCURRENCY_DB = "schakel_monitor_concurrency"
 
 @pytest.fixture
 def pg_app(app):
-    """An app on a PostgreSQL database of its own, outside the per-test transaction, so that
-    writers in threads commit for real."""
-    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("writers at the same moment: PostgreSQL (SQLite serialises writers)")
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {CONCURRENCY_DB}"))
-        conn.execute(sa.text(f"CREATE DATABASE {CONCURRENCY_DB}"))
-    live = create_app({"TESTING": True, "SECRET_KEY": "t",
-                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                       "SQLALCHEMY_DATABASE_URI": url.set(database=CONCURRENCY_DB)
-                       .render_as_string(hide_password=False)})
-    with live.app_context():
-        upgrade()
-    yield live
-    with live.app_context():
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE {CONCURRENCY_DB}"))
-    admin.dispose()
+    """An app on a PostgreSQL database of its own: writers in threads commit for real."""
+    with own_postgres_app(app, CONCURRENCY_DB, "writers at the same moment: PostgreSQL "
+                          "(SQLite serialises writers)") as live:
+        yield live
 
 
 def test_writers_of_one_region_at_the_same_moment_all_commit(pg_app):
