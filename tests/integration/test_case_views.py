@@ -458,6 +458,20 @@ def test_a_step_without_version_is_refused(school, ib_client):
     assert _state(case) == CaseState.signalering
 
 
+def test_a_step_that_is_not_possible_now_says_why_whatever_was_filled_in(school, ib_client):
+    """Found by the route fuzzer: a step from another phase, posted without a version, gave a
+    422 whose message belonged to a form the page does not show."""
+    case = _case(school)
+
+    response = ib_client.post(f"/cases/{case.id}/transitions/reopen",
+                              data={"reopen-note": "Toch weer zorgen."})
+
+    assert response.status_code == 422
+    assert ("Casus heropenen is niet gelukt: 'Casus heropenen' kan niet vanuit deze fase."
+            in text_of(response))
+    assert _state(case) == CaseState.signalering
+
+
 # --- editing the signalering -----------------------------------------------------------------
 
 

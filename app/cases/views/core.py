@@ -123,6 +123,10 @@ def fire(case_id: int, trigger: str):
         return conflict(case_id, form)
     if not permissions.can_fire(current_user, case, trigger):
         deny(case, f"transition:{trigger}")
+    if trigger not in workflow.available_triggers(case):
+        # Not a step from here (or its records are missing): say why, whatever the input was.
+        unmet = workflow.unmet_conditions(case, trigger, preview=True)
+        return render_detail(case, {}, {trigger: unmet}, 422)
     if not form.validate():
         return render_detail(case, {trigger: form}, {trigger: form_errors(form)}, 422)
     try:
