@@ -2,7 +2,7 @@
 up into every scope and period, how those cells hang together for the suppression, and medians.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from app.monitor.periods import QUARTER, SCHOOL_YEAR, YEAR, Period, month_index
 from app.monitor.populations import Population, Span
 from app.monitor.scopes import (
     ALL_REGION,
+    KINDS,
     MUNICIPALITY,
     REGION,
     SCHOOL,
@@ -275,6 +276,57 @@ def time_relations(tally: Tally, periods: list[Period]) -> Ties:
     return [_tie(sizes, n(c, s, total), [n(c, s, p) for p in parts])
             for c in range(len(tally.categories)) for s in range(len(tally.scopes))
             for total, parts in pairs if sizes[n(c, s, total)]]
+
+
+def window_medians(population: Population, span: Span, layout: Layout,
+                   periods: list[Period]) -> dict[tuple[str, str], dict[Scope, float]]:
+    """{(period label, scope kind): {scope: median}} of a dated population, every period and
+    scope at once: its durations counted per school, youth-care flag, month and number of days
+    in one GROUP BY (a histogram), added up per period and scope, and read off in the middle.
+    The same medians as `median_statement` per period, without ranking every record per scope
+    kind and period (ten times the work)."""
+    by_month = _durations_by_month(population, span)
+    found = {}
+    for period in periods:
+        per_place = defaultdict(Counter)
+        for month in period.months:
+            for school_id, jh, days, n in by_month.get(month, ()):
+                per_place[(school_id, jh)][days] += n
+        per_scope = defaultdict(Counter)
+        for place, histogram in per_place.items():
+            for scope in layout.scopes_of(*place):
+                if scope != YOUTH_CARE_OUT:  # as the statement: the youth-care view only
+                    per_scope[scope].update(histogram)
+        found |= {(period.label, kind): {} for kind in KINDS}
+        for scope, histogram in per_scope.items():
+            found[(period.label, scope.kind)][scope] = middle(histogram)
+    return found
+
+
+def _durations_by_month(population: Population, span: Span) -> dict[int, list[tuple]]:
+    """{month: [(school, youth care, days, records)]}: the histogram's GROUP BY."""
+    r = population.records(span).subquery()
+    keys = [r.c.school_id, r.c.jh, sql_month_index(r.c.at), r.c.days]
+    by_month = defaultdict(list)
+    for school_id, jh, month, days, n in db.session.execute(
+            sa.select(*keys, sa.func.count()).group_by(*keys)):
+        if days is not None:
+            by_month[month].append((school_id, bool(jh), days, n))
+    return by_month
+
+
+def middle(histogram: Counter) -> float:
+    """The median of a histogram {value: count}: the middle value, or the mean of the two."""
+    total = sum(histogram.values())
+    low_rank, high_rank = (total + 1) // 2, total // 2 + 1
+    seen, low = 0, None
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if low is None and seen >= low_rank:
+            low = value
+        if seen >= high_rank:
+            return (low + value) / 2
+    raise ValueError("an empty histogram has no median")
 
 
 def median_statement(records: sa.Select, kind: str) -> sa.Select:

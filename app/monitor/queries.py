@@ -235,8 +235,14 @@ class Monitor:
 
     def _median(self, population: Population, period: Period, scope: Scope) -> float | None:
         key = (population.key, period.label, scope.kind)
+        if key not in self._medians and population.event:
+            # Dated records: every period and scope kind of the window at once.
+            span = Span(self.region.id, self.window.first, self.window.last, self.today)
+            found = counting.window_medians(population, span, self.layout, self.periods)
+            self._medians.update(((population.key, label, kind), medians)
+                                 for (label, kind), medians in found.items())
         if key not in self._medians:
-            # The same records as the counts: dated ones up to the window's end.
+            # Snapshot records, read per period (and any period not in the window's list).
             last = min(period.last, self.window.last) if population.event else period.last
             span = Span(self.region.id, period.first, last, self.today)
             self._medians[key] = counting.medians(population.records(span), scope.kind)

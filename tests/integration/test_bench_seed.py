@@ -19,6 +19,12 @@ from app.bench import seed as seeding
 from app.bench.journeys import STATE_MIX
 from app.bench.world import BENCH_PASSWORD, DOMAIN
 from app.extensions import db
+from app.monitor import counting
+from app.monitor.counting import POPULATIONS
+from app.monitor.populations import Span
+from app.monitor.queries import Monitor
+from app.monitor.scopes import KINDS
+from app.org.models import Region
 from tests.conftest import FreshContextClient
 
 CASES = 300
@@ -208,6 +214,31 @@ def test_audit_chain_verifies_after_use(bench):
 
 
 # --- refusals --------------------------------------------------------------------------------
+
+
+def test_monitor_medians_of_every_period_and_scope_match_the_ranking(bench):
+    """The dated populations' medians come from one histogram per population for the whole
+    window (`window_medians`); on this region of 300 cases they are those of the ranking
+    statement run per period and scope kind, for every period and scope."""
+    app, _ = bench
+    with app.app_context():
+        region = db.session.scalar(sa.select(Region).where(Region.code == "BENCH"))
+        monitor = Monitor(region, exact=True)
+        window = Span(region.id, monitor.window.first, monitor.window.last, monitor.today)
+        compared = 0
+        for population in POPULATIONS.values():
+            if not (population.event and population.durations):
+                continue
+            found = counting.window_medians(population, window, monitor.layout,
+                                            monitor.periods)
+            for period in monitor.periods:
+                span = Span(region.id, period.first, min(period.last, monitor.window.last),
+                            monitor.today)
+                for kind in KINDS:
+                    ranked = counting.medians(population.records(span), kind)
+                    assert found[(period.label, kind)] == ranked, (population.key, period, kind)
+                    compared += len(ranked)
+        assert compared > 500  # medians of many scopes were there to compare
 
 
 def test_refuses_a_database_that_is_not_empty(bench):

@@ -2,10 +2,13 @@
 of 0 records) and keeps one empty part of a relation where it had several
 (app/monitor/counting.py, `Ties`). The pattern must stay exactly the one of all relations."""
 
+import statistics
+from collections import Counter
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.monitor.counting import _tie
+from app.monitor.counting import _tie, middle
 from app.monitor.suppression import Relation, protect, protect_numbered
 
 T = 10
@@ -59,3 +62,15 @@ def test_an_empty_total_and_its_empty_parts_are_left_out():
     assert [list(sizes)[p] for p in parts] == [(1, 0), (1, 2), (1, 1)]
     assert as_the_monitor_does(sizes, relations, T) == protect(sizes, relations, T)
     assert {(1, 0), (1, 2)} <= protect(sizes, relations, T)  # 3 is small, 12 goes with it
+
+
+@given(st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=60))
+def test_the_median_of_a_histogram_is_the_median_of_its_values(days):
+    """`middle` reads the median off counted durations (the medians of dated records)."""
+    assert middle(Counter(days)) == statistics.median(days)
+
+
+def test_the_median_of_two_middle_values_is_their_mean():
+    assert middle(Counter({3: 1, 8: 1})) == 5.5
+    assert middle(Counter({2: 2, 9: 2})) == 5.5
+    assert middle(Counter({4: 3})) == 4
