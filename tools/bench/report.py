@@ -32,10 +32,18 @@ def main() -> None:
         print(f"| {database} | {cases:,} | {page} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | "
               f"{row['p99_ms']:.0f} | {rate} | {row['worker_peak_rss_mb']} | "
               f"{row.get('load_before', '–')} |")
+    _notes(latest)
+
+
+def _notes(latest: dict) -> None:
+    """The lines under the table: the ratio, the warm run, the server log."""
     for (database, cases, page), row in sorted(latest.items(), key=_order):
         if page == "caseload_vs_minimal":
             print(f"\ncaseload / minimal requests per second, {database} {cases:,}: "
                   f"{row['ratio']:.2f}", end="")
+        if page == "monitor_warm":
+            print(f"; flask monitor warm: {row['seconds']} s, {row['cpu_s']} s CPU, "
+                  f"peak {row['peak_rss_mb']} MB", end="")
         if page == "server_log":
             print(f"; 'database is locked': {row['database_is_locked']}", end="")
     print()

@@ -40,6 +40,23 @@ def flask(args: list[str], url: str, echo: bool = False) -> None:
         sys.exit(f"flask {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
 
+def flask_measured(args: list[str], url: str) -> dict:
+    """Run a flask command and report its wall time, CPU time and peak memory (of that
+    process alone: `wait4` gives its own resource usage)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([str(BIN / "flask"), *args], cwd=ROOT,  # noqa: S603  # nosec B603
+                               env=environment(url), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        sys.exit(f"flask {' '.join(args)} failed:\n{output}")
+    return {"seconds": round(time.perf_counter() - started, 1),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "output": output.strip()}
+
+
 class Server:
     """gunicorn with two sync workers on 127.0.0.1:port; a context manager."""
 
