@@ -45,6 +45,7 @@ from app.escalation.models import Escalation, EscalationTier, ThuiszitterEpisode
 from app.extensions import db
 from app.models import UTCDateTime, utcnow
 from app.monitor import snapshots
+from app.monitor.periods import Window
 from app.org.models import Municipality, Region, School, SchoolContact
 
 # Every table the monitor's queries read (a test compiles them all and compares).
@@ -213,8 +214,10 @@ def shared(region_id: int, today: date, threshold: int,
            exact: bool = False) -> tuple[Shared, bool]:
     """The computation to use for a monitor of this region, day and threshold, and whether it
     describes records that have changed since (stale). In order: the one kept under the
-    region's current token, the stored snapshot of that token, unless `exact` the stored
-    snapshot of an older token (stale), or a new one (kept when there is a token)."""
+    region's current token, the stored snapshot of that token and day, unless `exact` the
+    stored snapshot of an older token or an earlier day with the same window (stale: the
+    first views of a day, before the timer's first run, show yesterday's figures with their
+    time), or a new one (kept when there is a token)."""
     current = token(region_id)
     if current is None:
         return Shared(), False
@@ -222,17 +225,24 @@ def shared(region_id: int, today: date, threshold: int,
     if found is not None:
         return found, False
     stored = snapshots.latest(region_id, threshold)
-    if stored is not None and stored.day == today and (stored.token == current or not exact):
-        loaded = _load(region_id, stored, today, threshold)
+    if stored is None:
+        pass
+    elif stored.token == current and stored.day == today:
+        loaded = _load(region_id, stored, threshold)
         if loaded is not None:
-            return loaded, stored.token != current
+            return loaded, False
+    elif not exact and Window.ending(stored.day) == Window.ending(today):
+        loaded = _load(region_id, stored, threshold)
+        if loaded is not None:
+            return loaded, True
     return _keep((region_id, current, today, threshold), Shared()), False
 
 
-def _load(region_id: int, stored, today: date, threshold: int) -> Shared | None:
-    """A stored snapshot, read once per process and token (None: replaced meanwhile, or
-    stored by a version of the app that encoded it differently)."""
-    key = (region_id, stored.token, today, threshold)
+def _load(region_id: int, stored, threshold: int) -> Shared | None:
+    """A stored snapshot, read once per process, token and day (None: replaced meanwhile, or
+    stored by a version of the app that encoded it differently). Kept under its own day: one
+    of yesterday is never taken for today's computation."""
+    key = (region_id, stored.token, stored.day, threshold)
     found = _kept_under(key)
     if found is not None and found.computed_at is not None:
         return found

@@ -183,12 +183,46 @@ def test_exact_figures_and_the_viewers_own_change_are_counted_at_once(region):
     assert (cell.numerator, cell.denominator) == (23, 30)
 
 
-def test_a_stored_snapshot_of_another_day_is_not_shown(region):
-    warm(region.id, date.today() - timedelta(days=1))
+def two_days_of_one_month() -> tuple[date, date]:
+    first = date.today().replace(day=1)
+    return first, first + timedelta(days=1)
+
+
+def test_the_first_views_of_a_day_show_yesterdays_figures_until_warmed(region):
+    """Before the timer's first run of the day a view reads the day before's snapshot, with
+    its time, instead of counting the region (minutes at 1M): the window is the same."""
+    yesterday, today = two_days_of_one_month()
+    warm(region.id, yesterday)
+    stored_at = snapshot(region).computed_at
+    freshness._kept.clear()
+    unchanged = Monitor(region, today)  # no change overnight: still yesterday's figures
+    assert unchanged.stale_since == stored_at
     mdos(school_of(region), 4)
     committed()
     freshness._kept.clear()
-    monitor = Monitor(region)
+
+    monitor = Monitor(region, today)
+    with statements() as seen:
+        cell = monitor.cell(PARENTS, ALL_REGION, PERIOD)
+    assert seen == [] and (cell.numerator, cell.denominator) == (20, 26)
+    assert monitor.stale_since == stored_at
+    exact = Monitor(region, today, exact=True).cell(PARENTS, ALL_REGION, PERIOD)
+    assert (exact.numerator, exact.denominator) == (24, 30)
+
+    warm(region.id, today)
+    fresh = Monitor(region, today)
+    cell = fresh.cell(PARENTS, ALL_REGION, PERIOD)
+    assert fresh.stale_since is None and (cell.numerator, cell.denominator) == (24, 30)
+
+
+def test_a_snapshot_of_last_month_is_not_shown(region):
+    """A new month moves the window (another set of periods): its first views count."""
+    first_of_month, _ = two_days_of_one_month()
+    warm(region.id, first_of_month - timedelta(days=1))
+    mdos(school_of(region), 4)
+    committed()
+    freshness._kept.clear()
+    monitor = Monitor(region, first_of_month)
     cell = monitor.cell(PARENTS, ALL_REGION, PERIOD)
     assert monitor.stale_since is None and (cell.numerator, cell.denominator) == (24, 30)
 
