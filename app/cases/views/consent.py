@@ -69,7 +69,7 @@ def consent_section(case, user, forms) -> dict:
 def _ledger(case) -> list[Consent]:
     return list(db.session.scalars(
         sa.select(Consent).where(Consent.case_id == case.id)
-        .options(so.joinedload(Consent.recipient), so.joinedload(Consent.recorded_by))
+        .options(so.joinedload(Consent.recipient))
         .order_by(Consent.given_on.desc(), Consent.id.desc())
     ))
 

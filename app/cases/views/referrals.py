@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.audit import services as audit
 from app.auth import permissions
+from app.auth.models import User
 from app.cases import queries
 from app.cases.forms.referrals import (
     NOT_IN_SCHAKEL,
@@ -50,7 +51,9 @@ def _labels() -> dict:
 def referrals_section(case, user, forms) -> dict:
     referrals = list(db.session.scalars(
         sa.select(Referral).where(Referral.case_id == case.id)
-        .options(so.joinedload(Referral.to_organisation), so.joinedload(Referral.to_user))
+        .options(so.joinedload(Referral.to_organisation),
+                 # Their names only: not each person's memberships.
+                 so.joinedload(Referral.to_user).lazyload(User.memberships))
         .order_by(Referral.sent_at.desc(), Referral.id.desc())
     ))
     context = _labels() | {
