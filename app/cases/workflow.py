@@ -379,8 +379,17 @@ def valid_triggers(case) -> list[str]:
 
 def available_triggers(case) -> list[str]:
     """Triggers whose record guards pass now; the input guards are checked when fired."""
+    return [t for t in valid_triggers(case) if _guards_pass(case, t)]
+
+
+def is_available(case, trigger: str) -> bool:
+    """One trigger of `available_triggers`, without the guards of the others."""
+    return trigger in valid_triggers(case) and _guards_pass(case, trigger)
+
+
+def _guards_pass(case, trigger: str) -> bool:
     # transitions has no public "may" without an attached model; pinned <0.10 for this.
-    return [t for t in valid_triggers(case) if machine._can_trigger(case, t, preview=True)]
+    return machine._can_trigger(case, trigger, preview=True)
 
 
 def _transitions_from(case, trigger: str):

@@ -225,16 +225,12 @@ def shared(region_id: int, today: date, threshold: int,
     if found is not None:
         return found, False
     stored = snapshots.latest(region_id, threshold)
-    if stored is None:
-        pass
-    elif stored.token == current and stored.day == today:
-        loaded = _load(region_id, stored, threshold)
-        if loaded is not None:
-            return loaded, False
-    elif not exact and Window.ending(stored.day) == Window.ending(today):
-        loaded = _load(region_id, stored, threshold)
-        if loaded is not None:
-            return loaded, True
+    if stored is not None:
+        fresh = stored.token == current and stored.day == today
+        if fresh or (not exact and Window.ending(stored.day) == Window.ending(today)):
+            loaded = _load(region_id, stored, threshold)
+            if loaded is not None:
+                return loaded, not fresh
     return _keep((region_id, current, today, threshold), Shared()), False
 
 

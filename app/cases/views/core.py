@@ -123,7 +123,7 @@ def fire(case_id: int, trigger: str):
         return conflict(case_id, form)
     if not permissions.can_fire(current_user, case, trigger):
         deny(case, f"transition:{trigger}")
-    if trigger not in workflow.available_triggers(case):
+    if not workflow.is_available(case, trigger):
         # Not a step from here (or its records are missing): say why, whatever the input was.
         unmet = workflow.unmet_conditions(case, trigger, preview=True)
         return render_detail(case, {}, {trigger: unmet}, 422)
