@@ -16,6 +16,7 @@ from app.cases.workflow import CaseState, EscalationReason
 from app.escalation.models import Escalation, EscalationTier, ThuiszitterEpisode
 from app.extensions import db
 from app.org.models import Municipality, School
+from app.org.queries import SCHOOL_LIST_MAX
 
 PAGE_SIZE = 50
 
@@ -141,11 +142,6 @@ def episodes_of(case_id: int) -> list[ThuiszitterEpisode]:
     return list(db.session.scalars(
         sa.select(ThuiszitterEpisode).where(ThuiszitterEpisode.case_id == case_id)
         .order_by(ThuiszitterEpisode.started_on.desc(), ThuiszitterEpisode.id.desc())))
-
-
-# A region with more schools than this lists them per municipality in the school filter: a
-# <select> of thousands of schools is slow to build and of no use to anyone.
-SCHOOL_LIST_MAX = 200
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,7 @@ def warm(region_id: int, today: date) -> float | None:
     threshold = max(1, region.suppression_threshold)
     current = freshness.token(region_id)
     stored = snapshots.latest(region_id, threshold)
-    if current is None or (stored is not None and stored.token == current
-                           and stored.day == today):
+    if current is None or snapshots.is_current(stored, current, today):
         db.session.rollback()
         return None
     started, read_at = time.perf_counter(), utcnow()

@@ -9,10 +9,9 @@ from wtforms import SelectChoice, SelectField
 from app.monitor.periods import KIND_LABELS, SCHOOL_YEAR, current
 from app.monitor.queries import Monitor
 from app.monitor.scopes import MUNICIPALITY, SCHOOL, SECTOR, YOUTH_CARE, Layout, Scope
+from app.org.queries import SCHOOL_LIST_MAX
 
 NO_CHOICE = "Kies een van de mogelijkheden uit de lijst."
-# A region with more schools lists them per municipality (see `_offered`).
-SCHOOL_LIST_MAX = 200
 GROUP_TITLES = {SECTOR: "Sector", MUNICIPALITY: "Gemeente (van de school)", SCHOOL: "School",
                 YOUTH_CARE: "Jeugdhulp"}
 
@@ -65,9 +64,10 @@ def _offered(layout: Layout, scopes: list[Scope], chosen: str) -> list[Scope]:
         picked = layout.parse(chosen)
     except ValueError:
         picked = None
-    municipality = (picked.value if picked and picked.kind == MUNICIPALITY else
-                    layout.schools[picked.value].municipality_id
-                    if picked and picked.kind == SCHOOL and picked.value in layout.schools
-                    else None)
+    municipality = None
+    if picked is not None and picked.kind == MUNICIPALITY:
+        municipality = picked.value
+    elif picked is not None and picked.kind == SCHOOL and picked.value in layout.schools:
+        municipality = layout.schools[picked.value].municipality_id
     return [s for s in scopes if s.kind != SCHOOL
             or layout.schools[s.value].municipality_id == municipality]

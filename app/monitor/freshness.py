@@ -226,7 +226,7 @@ def shared(region_id: int, today: date, threshold: int,
         return found, False
     stored = snapshots.latest(region_id, threshold)
     if stored is not None:
-        fresh = stored.token == current and stored.day == today
+        fresh = snapshots.is_current(stored, current, today)
         if fresh or (not exact and Window.ending(stored.day) == Window.ending(today)):
             loaded = _load(region_id, stored, threshold)
             if loaded is not None:

@@ -5,9 +5,10 @@ database counts the records per school, youth-care flag, category and — for da
 month, with one GROUP BY. Python adds those counts up into every scope (region, sectors,
 municipalities, schools, the youth-care view) and every period of the window (school years,
 calendar years, quarters), then suppresses small cells once for all of them together
-(`suppression.protect`): so the figure of a school, a sector or a quarter is hidden the same
-way whichever screen or export shows it, and no two of them subtract to a small cell. Medians
-are the only values computed per scope and period (SQL window functions, both databases).
+(`suppression.protect_numbered`): so the figure of a school, a sector or a quarter is hidden
+the same way whichever screen or export shows it, and no two of them subtract to a small cell.
+Medians are not added up from cells: those of dated records come from one histogram per
+population (`counting.window_medians`), the others are ranked per period in SQL.
 
 All of this is computed once per region, day and threshold while the region's records stay
 unchanged, and shared by every monitor of the process (`freshness`): the first view after a

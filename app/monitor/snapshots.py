@@ -69,6 +69,12 @@ def latest(region_id: int, threshold: int):
         .where(table.c.region_id == region_id, table.c.threshold == threshold)).first()
 
 
+def is_current(stored, token: str | None, day: date) -> bool:
+    """Whether the stored snapshot (a `latest` row, or None) holds the figures of this token
+    and day: views take it as exact, and the warm run leaves it in place."""
+    return stored is not None and stored.token == token and stored.day == day
+
+
 def payload(region_id: int, threshold: int, token: str) -> bytes | None:
     return db.session.scalar(
         sa.select(MonitorSnapshot.payload).where(MonitorSnapshot.region_id == region_id,

@@ -10,6 +10,10 @@ from app.extensions import db
 from app.org.models import Municipality, Organisation, Region, School, SchoolContact
 
 PAGE_SIZE = 50
+# A region with more schools than this offers them per municipality in a school picker (the
+# escalation queue's filter, the monitor's scope): a <select> of thousands of schools is slow
+# to build and of no use to anyone.
+SCHOOL_LIST_MAX = 200
 
 
 def region_or_404(region_id: int, admin) -> Region:

@@ -2,15 +2,14 @@
 today; schools without a youth-care contact stand out."""
 
 import html
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from app.auth import permissions
 from app.auth.models import Role
 from app.org.models import OrganisationKind, PartnerType, Sector
+from tests.conftest import statements_run
 from tests.conftest import text_of as _raw_text
 from tests.factories import (
     MunicipalityFactory,
@@ -141,25 +140,11 @@ def test_the_overview_pages_by_twenty_five_and_keeps_the_filters(region_school, 
     assert "/wie-zit-waar/?page=2" in body and "without_youth_care=1" in body
 
 
-@contextmanager
-def _counting_queries():
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
-
-
 def test_the_number_of_queries_does_not_grow_with_the_schools(region_school, ib, login):
     client = login(ib)
 
     def queries_for_a_page() -> int:
-        with _counting_queries() as statements:
+        with statements_run() as statements:
             assert client.get("/wie-zit-waar/").status_code == 200
         return len(statements)
 

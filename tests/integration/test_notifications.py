@@ -17,7 +17,7 @@ from app.notifications import queries
 from app.notifications.models import KIND_LABELS, Notification, OutboxMessage
 from app.notifications.services import notify
 from app.notifications.views import is_internal_path
-from tests.conftest import text_of
+from tests.conftest import statements_run, text_of
 from tests.factories import CaseFactory, NotificationFactory, SchoolFactory, user_with_role
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -193,18 +193,9 @@ def test_no_count_in_the_header_without_unread(ib, login):
 def test_the_count_is_one_query_per_page(ib, app, login):
     _note(ib)
     client = login(ib)
-    counts = []
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        if "count(" in statement.lower() and "FROM notification" in statement:
-            counts.append(statement)
-
-    engine = db.engines[None].engine
-    sa.event.listen(engine, "before_cursor_execute", on_execute)
-    try:
+    with statements_run() as statements:
         client.get("/berichten/")  # the page shows the count twice: one query
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", on_execute)
+    counts = [s for s in statements if "count(" in s.lower() and "FROM notification" in s]
     unread_counts = [s for s in counts if "read_at IS NULL" in s]
     assert len(unread_counts) == 1
 

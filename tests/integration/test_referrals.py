@@ -20,6 +20,7 @@ from app.cases.workflow import GUARDS, CaseState
 from app.extensions import db
 from app.models import utcnow
 from app.notifications.models import Notification
+from tests.conftest import statements_run
 from tests.conftest import text_of as _raw_text
 from tests.factories import (
     ArrangementFactory,
@@ -580,14 +581,8 @@ def test_the_inbox_loads_in_a_fixed_number_of_queries(w, login):
     client = login(w.coach)
 
     def queries_for_inbox():
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        connection = db.engines[None]
-        sa.event.listen(connection, "before_cursor_execute", listener)
-        try:
+        with statements_run() as statements:
             assert client.get("/cases/referrals").status_code == 200
-        finally:
-            sa.event.remove(connection, "before_cursor_execute", listener)
         return len(statements)
 
     for status in (RS.sent, RS.accepted):

@@ -2,7 +2,6 @@
 
 import html
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ from app.cases.workflow import CaseState
 from app.extensions import db
 from app.models import utcnow
 from app.notifications.models import Notification
+from tests.conftest import statements_run
 from tests.conftest import text_of as _raw_text
 from tests.factories import (
     CaseFactory,
@@ -394,21 +394,6 @@ def test_the_request_list_is_for_the_case_team(login):
 # --- caseload ----------------------------------------------------------------------------------
 
 
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    connection = db.engines[None]  # the test's one connection (tests/conftest.py)
-    sa.event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", count)
-
-
 def test_the_caseload_flags_and_filters_cases_without_a_regie_holder(school, ib, login):
     held = _held_by(school, ib, pupil__reference="HELD-1")
     orphan = _case(school, pupil__reference="ORPHAN-1", state=CaseState.evaluation)
@@ -434,7 +419,7 @@ def test_the_caseload_query_count_does_not_grow_with_the_cases(school, ib, login
     client = login(ib)
 
     def caseload_queries(url):
-        with counted_queries() as statements:
+        with statements_run() as statements:
             assert client.get(url).status_code == 200
         return len(statements)
 

@@ -2,7 +2,6 @@
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from app.cases.workflow import CaseState
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import OrganisationKind
+from tests.conftest import statements_run
 from tests.conftest import text_of as _raw_text
 from tests.factories import (
     CaseFactory,
@@ -130,26 +130,11 @@ def test_the_task_list_pages_by_25(school, ib, login):
     assert "Pagina 1 van 2" in text_of(first)
 
 
-@contextmanager
-def _counted():
-    statements = []
-    connection = db.session.connection()
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", count)
-
-
 def test_the_task_list_queries_do_not_grow_with_the_actions(school, ib, lpa, leerplicht, login):
     client = login(lpa)
 
     def queries() -> int:
-        with _counted() as statements:
+        with statements_run() as statements:
             assert client.get("/cases/tasks").status_code == 200
         return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
 
